@@ -1,0 +1,47 @@
+// swift-tools-version: 6.1
+// sriov-audit: collect, store, audit and report the SR-IOV state of Linux hosts.
+// Data flows one way: C shims → Inventory (model) → Collector → Store → Rules → Report → Transport → CLI.
+import PackageDescription
+
+let package = Package(
+    name: "sriov-audit",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "sriov-audit", targets: ["sriov-audit"]),
+        .library(name: "Inventory", targets: ["Inventory"]),
+        .library(name: "Collector", targets: ["Collector"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // Typed C shim over libpci: its lookups are variadic and its error handler calls exit(1).
+        .target(
+            name: "CPCI",
+            linkerSettings: [.linkedLibrary("pci")]
+        ),
+        // Kernel UAPI headers (netlink, ethtool) plus a typed wrapper for the variadic ioctl(2).
+        .target(name: "CKernel"),
+        .target(name: "Inventory"),
+        .target(
+            name: "Collector",
+            dependencies: ["CPCI", "CKernel", "Inventory"]
+        ),
+        .target(name: "Report", dependencies: ["Inventory"]),
+        .executableTarget(
+            name: "sriov-audit",
+            dependencies: [
+                "Inventory", "Collector", "Report",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "InventoryTests", dependencies: ["Inventory"]),
+        .testTarget(
+            name: "CollectorTests",
+            dependencies: ["Collector", "Inventory", "Report", "CKernel"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,38 @@
+/// The files of a capture folder, as `sriov-audit capture` writes them and as the QEMU harness in
+/// `shared/vm` produced them:
+///
+///     DIR/sysfs/sys/...                  real sysfs paths, symlinks kept
+///     DIR/cmd/ip-d-j-link.json           ip -d -j link show
+///     DIR/cmd/ethtool-i-IFNAME.txt       ethtool -i IFNAME
+///     DIR/cmd/cmdline.txt, uname.txt     /proc/cmdline, uname -a
+///     DIR/cmd/hostname.txt               optional
+///     DIR/cmd/rtnetlink-getlink.bin      optional: the raw RTM_GETLINK dump (sriov-audit capture)
+public struct CaptureLayout: Sendable {
+    public let root: String
+
+    public init(root: String) {
+        self.root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
+    }
+
+    public var sysfsRoot: String { root + "/sysfs/sys" }
+    public var commandDirectory: String { root + "/cmd" }
+    public var ipLinkJSON: String { commandDirectory + "/ip-d-j-link.json" }
+    public var uname: String { commandDirectory + "/uname.txt" }
+    public var cmdline: String { commandDirectory + "/cmdline.txt" }
+    public var hostname: String { commandDirectory + "/hostname.txt" }
+    public var rawNetlinkDump: String { commandDirectory + "/rtnetlink-getlink.bin" }
+
+    public func ethtoolInfo(_ interface: String) -> String {
+        commandDirectory + "/ethtool-i-\(interface).txt"
+    }
+
+    /// The folder's own name: the hostname of last resort.
+    public var folderName: String {
+        let parts = root.split(separator: "/")
+        // `.../host/after` captures are named by their parent when the leaf is a stage name.
+        if let last = parts.last, ["before", "after"].contains(last), parts.count >= 2 {
+            return String(parts[parts.count - 2])
+        }
+        return parts.last.map(String.init) ?? "capture"
+    }
+}

@@ -1,0 +1,37 @@
+import Inventory
+
+/// Pure parsers for the host identity files of a capture (`uname -a`, `/proc/cmdline`, hostname).
+public enum HostIdentity {
+    /// `uname -a`: `Linux NODENAME RELEASE VERSION... MACHINE GNU/Linux`. The nodename is nil when
+    /// the kernel never got one (`(none)`).
+    public static func parseUname(_ text: String) -> (nodename: String?, release: String?)? {
+        let words = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
+        guard words.count >= 3, words[0] == "Linux" else { return nil }
+        let node = String(words[1])
+        return (node == "(none)" || node.isEmpty ? nil : node, String(words[2]))
+    }
+
+    /// A hostname as found in a file: first line, trimmed; nil when empty or `(none)`.
+    public static func parseHostname(_ text: String) -> String? {
+        let line = text.split(separator: "\n", omittingEmptySubsequences: true).first.map {
+            $0.trimmingCharacters(in: " \t\r")
+        }
+        guard let line, !line.isEmpty, line != "(none)" else { return nil }
+        return line
+    }
+
+    /// `/proc/cmdline` content without its trailing newline.
+    public static func parseCommandLine(_ text: String) -> String {
+        text.trimmingCharacters(in: " \n")
+    }
+}
+
+extension StringProtocol {
+    func trimmingCharacters(in set: String) -> String {
+        let chars = Set(set)
+        var view = Substring(self)
+        while let first = view.first, chars.contains(first) { view = view.dropFirst() }
+        while let last = view.last, chars.contains(last) { view = view.dropLast() }
+        return String(view)
+    }
+}

@@ -1,0 +1,45 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CKernel
+import Inventory
+
+/// ETHTOOL_GDRVINFO through SIOCETHTOOL: what `ethtool -i` prints, read natively.
+struct EthtoolIoctl {
+    enum Outcome {
+        case info(DriverInfo)
+        case unsupported
+        case failed(Int32)
+    }
+
+    private let fd: Int32
+
+    init?() {
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        self.fd = fd
+    }
+
+    func close() {
+        _ = Glibc.close(fd)
+    }
+
+    func driverInfo(_ interface: String) -> Outcome {
+        var info = ethtool_drvinfo()
+        let rc = ckernel_ethtool_drvinfo(fd, interface, &info)
+        if rc == EOPNOTSUPP || rc == ENOTSUP { return .unsupported }
+        guard rc == 0 else { return .failed(rc) }
+        return .info(DriverInfo(
+            driver: Self.text(&info.driver), version: Self.text(&info.version),
+            firmwareVersion: Self.text(&info.fw_version), expansionROMVersion: Self.text(&info.erom_version),
+            busInfo: Self.text(&info.bus_info)
+        ))
+    }
+
+    /// A fixed-size C char array as a String, up to its NUL.
+    private static func text<T>(_ tuple: inout T) -> String {
+        withUnsafeBytes(of: &tuple) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Inventory
+
+/// Where interface and VF-table data come from: the kernel (netlink + ethtool ioctl) or the
+/// command outputs of a capture folder.
+protocol NetworkSource {
+    func interfaces(log: inout WarningLog) -> [NetworkInterface]
+    func driverInfo(_ interface: String, log: inout WarningLog) -> DriverInfo?
+}
+
+/// The running kernel: one RTM_GETLINK dump and ETHTOOL_GDRVINFO per interface.
+struct LiveNetworkSource: NetworkSource {
+    let ethtool = EthtoolIoctl()
+
+    func interfaces(log: inout WarningLog) -> [NetworkInterface] {
+        do {
+            return try NetlinkSocket.dumpLinks()
+        } catch {
+            log.add(.unavailable, "rtnetlink", "\(error); no interface or VF settings collected")
+            return []
+        }
+    }
+
+    func driverInfo(_ interface: String, log: inout WarningLog) -> DriverInfo? {
+        guard let ethtool else {
+            log.add(.unavailable, "ethtool", "cannot open a socket for SIOCETHTOOL")
+            return nil
+        }
+        switch ethtool.driverInfo(interface) {
+        case .info(let info): return info
+        case .unsupported: return nil
+        case .failed(let code):
+            log.add(code == ENODEV ? .vanished : .unreadable, interface, "ETHTOOL_GDRVINFO: \(ReadOnlyFiles.describe(errno: code))")
+            return nil
+        }
+    }
+}
+
+/// A capture folder: the raw netlink dump when present, else `ip -d -j link`; `ethtool -i` files.
+struct CaptureNetworkSource: NetworkSource {
+    let layout: CaptureLayout
+
+    func interfaces(log: inout WarningLog) -> [NetworkInterface] {
+        if case .contents(let raw) = ReadOnlyFiles.read(layout.rawNetlinkDump, limit: 256 << 20) {
+            do {
+                let batch = try NetlinkLinkDecoder.decode(raw)
+                if !batch.done { log.add(.malformed, layout.rawNetlinkDump, "dump has no NLMSG_DONE; it may be cut short") }
+                return batch.interfaces
+            } catch {
+                log.add(.malformed, layout.rawNetlinkDump, "\(error); falling back to ip-d-j-link.json")
+            }
+        }
+        switch ReadOnlyFiles.read(layout.ipLinkJSON, limit: 256 << 20) {
+        case .contents(let bytes):
+            do {
+                return try IPLinkJSON.parse(Data(bytes))
+            } catch {
+                log.add(.malformed, layout.ipLinkJSON, "\(error)")
+            }
+        case .missing:
+            log.add(.missing, layout.ipLinkJSON, "no interface list in the capture; interfaces and VF settings unknown")
+        case .failed(let code):
+            log.add(.unreadable, layout.ipLinkJSON, ReadOnlyFiles.describe(errno: code))
+        }
+        return []
+    }
+
+    func driverInfo(_ interface: String, log: inout WarningLog) -> DriverInfo? {
+        let path = layout.ethtoolInfo(interface)
+        switch ReadOnlyFiles.read(path) {
+        case .contents(let bytes):
+            switch EthtoolInfoText.parse(String(decoding: bytes, as: UTF8.self)) {
+            case .info(let info): return info
+            case .unsupported: return nil
+            case .malformed(let why):
+                log.add(.malformed, path, why)
+                return nil
+            }
+        case .missing:
+            log.add(.missing, path, "no ethtool -i output for \(interface); driver and firmware unknown")
+            return nil
+        case .failed(let code):
+            log.add(.unreadable, path, ReadOnlyFiles.describe(errno: code))
+            return nil
+        }
+    }
+}

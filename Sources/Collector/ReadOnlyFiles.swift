@@ -1,0 +1,89 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The only way the collector touches the file system: open read-only, read, close.
+///
+/// Why a narrow gate: the collector must never write to /sys or /proc (a stray write to
+/// `sriov_numvfs` destroys every VF on a production NIC). Funnelling every access through these
+/// functions keeps that promise reviewable, and a test runs the CLI under strace to prove it.
+enum ReadOnlyFiles {
+    /// The result of reading one file.
+    enum Read: Equatable {
+        case contents([UInt8])
+        case missing
+        /// `errno` of the failing call, e.g. EACCES, EIO, ENODEV (a vanished device), EINVAL
+        /// (sysfs attributes such as `speed` on a link that is down).
+        case failed(Int32)
+    }
+
+    /// Reads a whole file (sysfs attributes are small; `limit` bounds hostile inputs).
+    static func read(_ path: String, limit: Int = 1 << 20) -> Read {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            let code = errno
+            return code == ENOENT || code == ENOTDIR ? .missing : .failed(code)
+        }
+        defer { close(fd) }
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while result.count < limit {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, min($0.count, limit - result.count)) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return .failed(errno)
+            }
+            if n == 0 { break }
+            result.append(contentsOf: chunk[0..<n])
+        }
+        return .contents(result)
+    }
+
+    /// The target of a symbolic link, or nil when `path` is not a link.
+    static func linkTarget(_ path: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink(path, &buffer, buffer.count - 1)
+        guard n > 0 else { return nil }
+        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Directory entries (no `.`/`..`), unsorted; nil when the directory cannot be opened.
+    static func list(_ path: String) -> (entries: [String]?, errno: Int32) {
+        guard let dir = opendir(path) else { return (nil, errno) }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return (names, 0)
+    }
+
+    enum Kind { case directory, regular, symlink, other, missing }
+
+    /// What `path` is, without following a final symlink.
+    static func kind(_ path: String) -> Kind {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return .missing }
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR: return .directory
+        case S_IFREG: return .regular
+        case S_IFLNK: return .symlink
+        default: return .other
+        }
+    }
+
+    /// True when `path` exists, following symlinks.
+    static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0
+    }
+
+    static func describe(errno code: Int32) -> String {
+        String(cString: strerror(code))
+    }
+}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Collector
+import Foundation
+import Inventory
+import Report
+
+enum SnapshotFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json
+}
+
+struct CollectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "collect",
+        abstract: "Collect this host's SR-IOV inventory (or a capture folder's) and print it.",
+        discussion: """
+            Read-only: nothing under /sys or /proc is written. Problems (unreadable files, malformed \
+            values, VFs that vanish mid-scan) are printed as warnings and kept in the snapshot.
+            Exit status: 0 collected (even with warnings), 2 usage or input error.
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("Read a capture folder instead of the live host.", valueName: "DIR"))
+    var root: String?
+
+    @Option(name: .long, help: "Use this hostname instead of the one found on the host or in the capture.")
+    var host: String?
+
+    @Option(name: .long, help: "Output format: table (default) or json (the snapshot).")
+    var format: SnapshotFormat = .table
+
+    @Option(name: .long, help: ArgumentHelp("A pci.ids file other than libpci's default.", valueName: "FILE"))
+    var pciIDs: String?
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the output to FILE instead of standard output.", valueName: "FILE"))
+    var output: String?
+
+    func run() throws {
+        let collector = Collector(options: .init(hostname: host, pciIDsPath: pciIDs))
+        let snapshot: HostSnapshot
+        if let root {
+            do { snapshot = try collector.collectCapture(at: root) } catch {
+                throw ValidationError("\(error)")
+            }
+        } else {
+            snapshot = collector.collectLive()
+        }
+        let text: String
+        switch format {
+        case .table:
+            text = SnapshotText.render(snapshot)
+        case .json:
+            let data = try HostSnapshot.makeEncoder().encode(snapshot)
+            text = String(decoding: data, as: UTF8.self) + "\n"
+        }
+        try emit(text, to: output)
+        if format == .json, !snapshot.warnings.isEmpty {
+            FileHandle.standardError.write(Data("sriov-audit: \(snapshot.warnings.count) collection warning(s); see \"warnings\" in the snapshot\n".utf8))
+        }
+    }
+}
+
+/// Writes `text` to a file (atomically) or to standard output.
+func emit(_ text: String, to path: String?) throws {
+    guard let path else {
+        FileHandle.standardOutput.write(Data(text.utf8))
+        return
+    }
+    do {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    } catch {
+        throw ValidationError("cannot write \(path): \(error.localizedDescription)")
+    }
+}
