@@ -37,10 +37,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Test-only: fixture builder (derived variants of the real captures) and oracles.
+        .target(name: "TestSupport", dependencies: ["Inventory"], path: "Tests/TestSupport"),
+        .executableTarget(
+            name: "sriov-audit-fixtures", dependencies: ["TestSupport"], path: "Tests/FixtureBuilderTool"
+        ),
         .testTarget(name: "InventoryTests", dependencies: ["Inventory"]),
+        .testTarget(name: "CollectorTests", dependencies: ["Collector", "Inventory", "Report", "TestSupport"]),
         .testTarget(
-            name: "CollectorTests",
-            dependencies: ["Collector", "Inventory", "Report", "CKernel"]
+            name: "CLITests",
+            dependencies: ["sriov-audit", "Inventory", "Collector", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

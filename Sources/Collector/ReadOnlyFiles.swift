@@ -87,3 +87,8 @@ enum ReadOnlyFiles {
         String(cString: strerror(code))
     }
 }
+
+/// A fixed-size C char array (imported as a tuple) as a String, up to its first NUL.
+func fixedCString<T>(_ tuple: T) -> String {
+    withUnsafeBytes(of: tuple) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+}

@@ -1,2 +1,37 @@
 import ArgumentParser
-struct CaptureCommand: ParsableCommand {}
+import Collector
+import Foundation
+
+struct CaptureCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "capture",
+        abstract: "Write this host's SR-IOV sources into a capture folder, to audit elsewhere.",
+        discussion: """
+            The folder holds the sysfs subset the collector reads (symlinks kept, config and resource \
+            files included, so `lspci -A linux-sysfs -O sysfs.path=OUTDIR/sysfs/sys/bus/pci -vvv` works), \
+            the raw rtnetlink link dump, `ethtool -i` per interface, uname, cmdline and hostname, and \
+            `ip`/`lspci` outputs when those tools are installed. Read it with `collect --root OUTDIR`.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The folder to create (must not exist or be empty).", valueName: "OUTDIR"))
+    var outdir: String
+
+    @Option(name: .long, help: "Record this hostname instead of the kernel's.")
+    var host: String?
+
+    func run() throws {
+        if let existing = try? FileManager.default.contentsOfDirectory(atPath: outdir), !existing.isEmpty {
+            throw ValidationError("\(outdir) exists and is not empty; choose a new folder")
+        }
+        var writer = CaptureWriter(output: outdir)
+        let summary: CaptureWriter.Summary
+        do { summary = try writer.write(hostname: host) } catch {
+            throw ValidationError("\(error)")
+        }
+        print("captured \(summary.files) files and \(summary.links) links into \(outdir)")
+        for warning in summary.skipped {
+            FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+        }
+    }
+}

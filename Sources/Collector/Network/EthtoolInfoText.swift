@@ -31,3 +31,17 @@ public enum EthtoolInfoText {
         ))
     }
 }
+
+extension EthtoolInfoText {
+    /// The first five lines `ethtool -i` prints, from the same fields, for capture folders.
+    public static func render(_ info: DriverInfo) -> String {
+        """
+        driver: \(info.driver)
+        version: \(info.version)
+        firmware-version: \(info.firmwareVersion)
+        expansion-rom-version: \(info.expansionROMVersion)
+        bus-info: \(info.busInfo)
+
+        """
+    }
+}

@@ -30,16 +30,9 @@ struct EthtoolIoctl {
         if rc == EOPNOTSUPP || rc == ENOTSUP { return .unsupported }
         guard rc == 0 else { return .failed(rc) }
         return .info(DriverInfo(
-            driver: Self.text(&info.driver), version: Self.text(&info.version),
-            firmwareVersion: Self.text(&info.fw_version), expansionROMVersion: Self.text(&info.erom_version),
-            busInfo: Self.text(&info.bus_info)
+            driver: fixedCString(info.driver), version: fixedCString(info.version),
+            firmwareVersion: fixedCString(info.fw_version), expansionROMVersion: fixedCString(info.erom_version),
+            busInfo: fixedCString(info.bus_info)
         ))
-    }
-
-    /// A fixed-size C char array as a String, up to its NUL.
-    private static func text<T>(_ tuple: inout T) -> String {
-        withUnsafeBytes(of: &tuple) { raw in
-            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-        }
     }
 }

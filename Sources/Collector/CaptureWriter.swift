@@ -1,0 +1,215 @@
+import Foundation
+import Inventory
+
+/// Writes a capture folder of the live host (``CaptureLayout``), for a support engineer to audit a
+/// host they cannot run the tool on.
+///
+/// Reads the same sources as live collection and nothing else; writes only below the output
+/// folder, which may not lie under /sys or /proc.
+public struct CaptureWriter {
+    public struct Summary: Sendable {
+        public var files: Int
+        public var links: Int
+        public var skipped: [CollectionWarning]
+    }
+
+    public enum Failure: Error, CustomStringConvertible {
+        case forbiddenDestination(String)
+        case cannotWrite(String, String)
+
+        public var description: String {
+            switch self {
+            case .forbiddenDestination(let path): "refusing to write a capture into \(path): it lies under /sys or /proc"
+            case .cannotWrite(let path, let why): "cannot write \(path): \(why)"
+            }
+        }
+    }
+
+    /// PCI device attributes worth keeping: what the collector reads plus what `lspci -vvv` needs.
+    static let pciAttributes = [
+        "vendor", "device", "subsystem_vendor", "subsystem_device", "class", "revision", "config", "resource",
+        "irq", "numa_node", "local_cpulist", "modalias", "enable", "msi_bus", "d3cold_allowed", "driver_override",
+        "current_link_speed", "current_link_width", "max_link_speed", "max_link_width", "ari_enabled", "reset_method",
+        "sriov_totalvfs", "sriov_numvfs", "sriov_offset", "sriov_stride", "sriov_vf_device",
+        "sriov_drivers_autoprobe", "sriov_vf_total_msix", "sriov_vf_msix_count",
+        "driver", "iommu_group", "physfn", "label", "index", "acpi_index",
+    ]
+
+    /// errno values with which sysfs says "no value at the moment", not "broken".
+    static let notAvailableNow: Set<Int32> = [EINVAL, EOPNOTSUPP, ENODATA, ENOTSUP, ENOENT]
+
+    let sysRoot: String
+    let output: String
+    private var files = 0
+    private var links = 0
+    private var log = WarningLog()
+
+    public init(output: String, sysRoot: String = "/sys") {
+        self.output = output
+        self.sysRoot = sysRoot
+    }
+
+    public mutating func write(hostname: String?) throws -> Summary {
+        let absolute = URL(fileURLWithPath: output).standardizedFileURL.path
+        for forbidden in ["/sys", "/proc"] where absolute == forbidden || absolute.hasPrefix(forbidden + "/") {
+            throw Failure.forbiddenDestination(absolute)
+        }
+        let layout = CaptureLayout(root: output)
+        try makeDirectory(layout.sysfsRoot)
+        try makeDirectory(layout.commandDirectory)
+
+        for name in (ReadOnlyFiles.list(sysRoot + "/bus/pci/devices").entries ?? []).sorted() {
+            let entry = "bus/pci/devices/" + name
+            try copy(entry)
+            let device = Sysfs(root: sysRoot).resolvedLink(entry) ?? entry
+            let children = ReadOnlyFiles.list(sysRoot + "/" + device).entries ?? []
+            for attribute in Self.pciAttributes where children.contains(attribute) { try copy(device + "/" + attribute) }
+            for child in children where child.hasPrefix("virtfn") { try copy(device + "/" + child) }
+            for netdev in ReadOnlyFiles.list(sysRoot + "/" + device + "/net").entries ?? [] {
+                try copyFlat(device + "/net/" + netdev)
+            }
+        }
+        for group in ReadOnlyFiles.list(sysRoot + "/kernel/iommu_groups").entries ?? [] {
+            let base = "kernel/iommu_groups/" + group
+            try copyFlat(base)
+            try copyFlat(base + "/devices")
+        }
+        try makeDirectory(layout.sysfsRoot + "/class/iommu")
+        for unit in ReadOnlyFiles.list(sysRoot + "/class/iommu").entries ?? [] { try copy("class/iommu/" + unit) }
+        for netdev in ReadOnlyFiles.list(sysRoot + "/class/net").entries ?? [] {
+            let entry = "class/net/" + netdev
+            try copy(entry)
+            if let target = Sysfs(root: sysRoot).resolvedLink(entry) { try copyFlat(target) }
+        }
+
+        try writeCommands(layout: layout, hostname: hostname)
+        return Summary(files: files, links: links, skipped: log.items)
+    }
+
+    private mutating func writeCommands(layout: CaptureLayout, hostname: String?) throws {
+        var raw: [UInt8] = []
+        var interfaces: [NetworkInterface] = []
+        do {
+            interfaces = try NetlinkSocket.dumpLinks { _, buffer in raw += buffer }
+            try store(raw, at: layout.rawNetlinkDump)
+        } catch let failure as Failure {
+            throw failure
+        } catch {
+            log.add(.unavailable, "rtnetlink", "\(error)")
+        }
+        let ethtool = EthtoolIoctl()
+        defer { ethtool?.close() }
+        for interface in interfaces {
+            let text: String
+            switch ethtool?.driverInfo(interface.name) {
+            case .info(let info)?: text = EthtoolInfoText.render(info)
+            case .unsupported?: text = "Cannot get driver information: Operation not supported\n"
+            case .failed(let code)?: text = "Cannot get driver information: \(ReadOnlyFiles.describe(errno: code))\n"
+            case nil: continue
+            }
+            try store(Array(text.utf8), at: layout.ethtoolInfo(interface.name))
+        }
+        try storeFile("/proc/cmdline", at: layout.cmdline)
+        var names = utsname()
+        uname(&names)
+        let unameText = [names.sysname, names.nodename, names.release, names.version].map(fixedCString).joined(separator: " ") + " \(fixedCString(names.machine)) GNU/Linux\n"
+        try store(Array(unameText.utf8), at: layout.uname)
+        if let hostname {
+            try store(Array((hostname + "\n").utf8), at: layout.hostname)
+        } else {
+            try storeFile("/proc/sys/kernel/hostname", at: layout.hostname)
+        }
+        // The tools' own views, when they are installed: for people reading the capture.
+        let tools: [(String, [String], String)] = [
+            ("/usr/sbin/ip", ["-d", "-j", "link", "show"], layout.ipLinkJSON),
+            ("/usr/sbin/ip", ["-d", "link", "show"], layout.commandDirectory + "/ip-d-link.txt"),
+            ("/usr/bin/lspci", ["-vvv"], layout.commandDirectory + "/lspci-vvv.txt"),
+            ("/usr/bin/lspci", ["-nnD"], layout.commandDirectory + "/lspci-nnD.txt"),
+            ("/usr/bin/lspci", ["-xxxx"], layout.commandDirectory + "/lspci-xxxx.txt"),
+        ]
+        for (tool, arguments, destination) in tools {
+            let candidates = [tool, tool.replacingOccurrences(of: "/usr/sbin/", with: "/sbin/").replacingOccurrences(of: "/usr/bin/", with: "/bin/")]
+            guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { continue }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = FileHandle.nullDevice
+            do {
+                try process.run()
+                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                if process.terminationStatus == 0 { try store(Array(data), at: destination) }
+            } catch let failure as Failure {
+                throw failure
+            } catch {
+                log.add(.unavailable, executable, "\(error)")
+            }
+        }
+    }
+
+    /// Copies one sysfs entry: a link as a link (same relative target), a file by content.
+    private mutating func copy(_ relative: String) throws {
+        let source = sysRoot + "/" + relative
+        let destination = output + "/sysfs/sys/" + relative
+        switch ReadOnlyFiles.kind(source) {
+        case .symlink:
+            guard let target = ReadOnlyFiles.linkTarget(source) else { return }
+            try makeDirectory(parent(destination))
+            if ReadOnlyFiles.kind(destination) != .missing { return }
+            guard symlink(target, destination) == 0 else {
+                throw Failure.cannotWrite(destination, ReadOnlyFiles.describe(errno: errno))
+            }
+            links += 1
+        case .regular:
+            switch ReadOnlyFiles.read(source, limit: 1 << 20) {
+            case .contents(let bytes): try store(bytes, at: destination)
+            case .missing: log.add(.vanished, source, "disappeared during the capture")
+            case .failed(let code) where Self.notAvailableNow.contains(code):
+                return  // e.g. `speed` of a link that is down: the kernel has no value to give
+            case .failed(let code): log.add(.unreadable, source, ReadOnlyFiles.describe(errno: code))
+            }
+        case .directory:
+            try makeDirectory(destination)
+        case .other, .missing:
+            return
+        }
+    }
+
+    /// Copies a directory's files and links, one level deep.
+    private mutating func copyFlat(_ relative: String) throws {
+        try makeDirectory(output + "/sysfs/sys/" + relative)
+        for name in ReadOnlyFiles.list(sysRoot + "/" + relative).entries ?? [] {
+            let kind = ReadOnlyFiles.kind(sysRoot + "/" + relative + "/" + name)
+            if kind == .regular || kind == .symlink { try copy(relative + "/" + name) }
+        }
+    }
+
+    private mutating func storeFile(_ source: String, at destination: String) throws {
+        switch ReadOnlyFiles.read(source) {
+        case .contents(let bytes): try store(bytes, at: destination)
+        case .missing, .failed: log.add(.unreadable, source, "not captured")
+        }
+    }
+
+    private mutating func store(_ bytes: [UInt8], at destination: String) throws {
+        try makeDirectory(parent(destination))
+        guard FileManager.default.createFile(atPath: destination, contents: Data(bytes)) else {
+            throw Failure.cannotWrite(destination, "create failed")
+        }
+        files += 1
+    }
+
+    private func makeDirectory(_ path: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw Failure.cannotWrite(path, error.localizedDescription)
+        }
+    }
+
+    private func parent(_ path: String) -> String {
+        String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
+    }
+}
