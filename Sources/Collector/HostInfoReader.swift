@@ -20,9 +20,10 @@ public enum HostIdentity {
         return line
     }
 
-    /// `/proc/cmdline` content without its trailing newline.
+    /// `/proc/cmdline` content without its trailing newline; the rest verbatim (the kernel keeps a
+    /// trailing blank when the boot loader passed one).
     public static func parseCommandLine(_ text: String) -> String {
-        text.trimmingCharacters(in: " \n")
+        text.hasSuffix("\n") ? String(text.dropLast()) : text
     }
 }
 
