@@ -133,13 +133,13 @@ public struct Collector: Sendable {
         pci = nil  // release libpci (and pci.ids) before the network part
         let iommu = IOMMUScanner(sysfs: sysfs)
         let groups = iommu.groups(log: &log)
-        let state = iommu.state(groups: groups, commandLine: host.kernelCommandLine, log: &log)
+        let state = iommu.state(groups: groups, live: source.kind == .live, commandLine: host.kernelCommandLine, log: &log)
         var interfaces = network.interfaces(log: &log)
         InterfaceDetails(sysfs: sysfs).complete(&interfaces, devices: scanned.map(\.device), network: network, log: &log)
         let functions = FunctionAssembler.physicalFunctions(scanned: scanned, interfaces: interfaces, log: &log)
         return HostSnapshot(
             toolVersion: options.toolVersion, collectedAt: collectedAt, source: source, host: host, iommu: state,
-            iommuGroups: groups, pciDevices: scanned.map(\.device), interfaces: interfaces,
+            iommuGroups: groups ?? [], pciDevices: scanned.map(\.device), interfaces: interfaces,
             physicalFunctions: functions, warnings: log.items
         )
     }

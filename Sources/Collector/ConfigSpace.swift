@@ -15,6 +15,11 @@ public struct ConfigSpace: Sendable {
 
     public var vendorID: Int? { word(0x00) }
     public var deviceID: Int? { word(0x02) }
+    /// The 24-bit class code (base, subclass, programming interface); nil for an absent function.
+    public var classCode: Int? {
+        guard let low = word(0x08), let high = word(0x0a), vendorID != 0xffff else { return nil }
+        return (high << 8) | (low >> 8)
+    }
     public var headerType: Int? { byte(0x0e).map { $0 & 0x7f } }
 
     /// Offset of the first standard capability with this ID.

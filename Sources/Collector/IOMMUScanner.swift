@@ -4,8 +4,8 @@ import Inventory
 struct IOMMUScanner {
     let sysfs: Sysfs
 
-    func groups(log: inout WarningLog) -> [IOMMUGroup] {
-        guard let names = sysfs.entries("kernel/iommu_groups") else { return [] }
+    func groups(log: inout WarningLog) -> [IOMMUGroup]? {
+        guard let names = sysfs.entries("kernel/iommu_groups") else { return nil }
         var groups: [IOMMUGroup] = []
         for name in names {
             guard let id = Int(name), id >= 0 else {
@@ -32,17 +32,25 @@ struct IOMMUScanner {
     }
 
     /// The effective state: real groups exist and an IOMMU unit is registered.
-    func state(groups: [IOMMUGroup], commandLine: String?, log: inout WarningLog) -> IOMMUState {
+    /// `groups` is nil when the source has no group directory: on a live host that means a kernel
+    /// without IOMMU support (off), in a capture that the capture did not include it (unknown).
+    func state(groups: [IOMMUGroup]?, live: Bool, commandLine: String?, log: inout WarningLog) -> IOMMUState {
         let units = sysfs.entries("class/iommu")?.sorted()
-        let realGroups = groups.filter { $0.name != "vfio-noiommu" }
-        var enabled = !realGroups.isEmpty
-        if let units {
-            enabled = enabled && !units.isEmpty
-        } else if !groups.isEmpty {
-            log.add(.missing, sysfs.path("class/iommu"), "not in this source; IOMMU state judged from the groups alone")
+        var enabled: Bool?
+        if let groups {
+            enabled = groups.contains { $0.name != "vfio-noiommu" }
+            if let units {
+                enabled = enabled == true && !units.isEmpty
+            } else if !groups.isEmpty {
+                log.add(.missing, sysfs.path("class/iommu"), "not in this source; IOMMU state judged from the groups alone")
+            }
+        } else if live {
+            enabled = false
+        } else {
+            log.add(.missing, sysfs.path("kernel/iommu_groups"), "not in this source; IOMMU state unknown")
         }
         return IOMMUState(
-            enabled: enabled, units: units, groupCount: groups.count,
+            enabled: enabled, units: units, groupCount: groups?.count ?? 0,
             commandLineOptions: Self.commandLineOptions(commandLine ?? "")
         )
     }

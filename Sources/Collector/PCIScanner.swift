@@ -63,7 +63,12 @@ struct PCIScanner {
                 log.add(.unreadable, bdf, "libpci: \(error)")
             }
         }
-        let config = ConfigSpace(function?.config ?? [])
+        // Without libpci (or when it failed on this device) the config file is read directly.
+        var configBytes = function?.config ?? []
+        if function == nil, childSet.contains("config"), case .contents(let bytes) = ReadOnlyFiles.read(sysfs.path("\(directory)/config"), limit: 4096) {
+            configBytes = bytes
+        }
+        let config = ConfigSpace(configBytes)
 
         // Identity: libpci's values, validated against the sysfs text (libpci turns garbage into 0).
         guard let vendor = identity("vendor", in: directory, libpci: function?.vendorID, config: config.vendorID, log: &log),
@@ -72,9 +77,14 @@ struct PCIScanner {
             log.add(.malformed, bdf, "no usable vendor/device ID; device skipped")
             return nil
         }
-        let classCode = sysfs.parsed("\(directory)/class", required: true, log: &log, SysfsValues.classCode)
-            ?? function.map { hex($0.classCode, width: 6) } ?? "ffffff"
-        let classValue = Int(classCode, radix: 16) ?? 0xffffff
+        guard let classCode = sysfs.parsed("\(directory)/class", required: true, log: &log, SysfsValues.classCode)
+            ?? config.classCode.map({ hex($0, width: 6) })
+            ?? function.flatMap({ $0.classCode == 0 ? nil : hex($0.classCode, width: 6) })
+        else {
+            log.add(.malformed, bdf, "no usable class code; device skipped")
+            return nil
+        }
+        let classValue = Int(classCode, radix: 16) ?? 0
         let revision = function?.revision.map { hex($0, width: 2) }
             ?? sysfs.parsed("\(directory)/revision", log: &log, SysfsValues.revision)
         let subVendor = function?.subsystemVendorID

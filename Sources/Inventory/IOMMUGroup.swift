@@ -26,14 +26,16 @@ public struct IOMMUGroup: Codable, Sendable, Hashable {
 public struct IOMMUState: Codable, Sendable, Hashable {
     /// True when the kernel created real IOMMU groups (not `vfio-noiommu` ones) and registered at
     /// least one IOMMU unit. When the source lacks /sys/class/iommu (older captures), groups decide.
-    public var enabled: Bool
+    /// nil when the source has no /sys/kernel/iommu_groups at all (a partial capture): unknown is
+    /// not "off".
+    public var enabled: Bool?
     /// Entries of /sys/class/iommu (`dmar0`, `ivhd0`, ...); nil when the source did not include it.
     public var units: [String]?
     public var groupCount: Int
     /// The command-line IOMMU options (`intel_iommu=on`, `iommu=pt`...), for information only.
     public var commandLineOptions: [String]
 
-    public init(enabled: Bool, units: [String]?, groupCount: Int, commandLineOptions: [String]) {
+    public init(enabled: Bool?, units: [String]?, groupCount: Int, commandLineOptions: [String]) {
         self.enabled = enabled
         self.units = units
         self.groupCount = groupCount

@@ -54,7 +54,7 @@ public enum SnapshotText {
     }
 
     static func iommuLine(_ iommu: IOMMUState) -> String {
-        var line = iommu.enabled ? "enabled" : "NOT enabled"
+        var line = iommu.enabled.map { $0 ? "enabled" : "NOT enabled" } ?? "unknown (not in this source)"
         var details: [String] = []
         if let units = iommu.units { details.append("units: " + (units.isEmpty ? "none" : units.joined(separator: ","))) }
         details.append("\(iommu.groupCount) groups")

@@ -35,7 +35,7 @@ final class CaptureFidelityTests: XCTestCase {
         XCTAssertEqual(snapshot.host.hostname, "igb-nvme-netdevsim", "uname nodename is (none): the folder names the host")
         XCTAssertEqual(snapshot.pciDevices.count, 20)
         XCTAssertEqual(snapshot.iommuGroups.count, 18)
-        XCTAssertTrue(snapshot.iommu.enabled)
+        XCTAssertEqual(snapshot.iommu.enabled, true)
         XCTAssertEqual(snapshot.iommu.commandLineOptions, ["intel_iommu=on", "iommu=pt"])
 
         let igb = try XCTUnwrap(snapshot.physicalFunctions.first { $0.address.description == "0000:04:00.0" })
