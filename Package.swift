@@ -23,7 +23,7 @@ let package = Package(
         ),
         // Kernel UAPI headers (netlink, ethtool) plus a typed wrapper for the variadic ioctl(2).
         .target(name: "CKernel"),
-        .target(name: "Inventory"),
+        .target(name: "Inventory", exclude: ["host-snapshot.schema.json"]),
         .target(
             name: "Collector",
             dependencies: ["CPCI", "CKernel", "Inventory"]

@@ -69,12 +69,13 @@ public struct CaptureWriter {
                 try copyFlat(device + "/net/" + netdev)
             }
         }
-        for group in ReadOnlyFiles.list(sysRoot + "/kernel/iommu_groups").entries ?? [] {
-            let base = "kernel/iommu_groups/" + group
-            try copyFlat(base)
-            try copyFlat(base + "/devices")
+        if let groups = ReadOnlyFiles.list(sysRoot + "/kernel/iommu_groups").entries {
+            // Kept even when empty: an empty group directory means "IOMMU off", a missing one "unknown".
+            try makeDirectory(layout.sysfsRoot + "/kernel/iommu_groups")
+            for group in groups { try copyGroup(group) }
         }
         try makeDirectory(layout.sysfsRoot + "/class/iommu")
+
         for unit in ReadOnlyFiles.list(sysRoot + "/class/iommu").entries ?? [] { try copy("class/iommu/" + unit) }
         for netdev in ReadOnlyFiles.list(sysRoot + "/class/net").entries ?? [] {
             let entry = "class/net/" + netdev
@@ -175,6 +176,12 @@ public struct CaptureWriter {
         case .other, .missing:
             return
         }
+    }
+
+    private mutating func copyGroup(_ group: String) throws {
+        let base = "kernel/iommu_groups/" + group
+        try copyFlat(base)
+        try copyFlat(base + "/devices")
     }
 
     /// Copies a directory's files and links, one level deep.

@@ -22,13 +22,11 @@ struct CaptureCommand: ParsableCommand {
 
     func run() throws {
         if let existing = try? FileManager.default.contentsOfDirectory(atPath: outdir), !existing.isEmpty {
-            throw ValidationError("\(outdir) exists and is not empty; choose a new folder")
+            throw CLIError("\(outdir) exists and is not empty; choose a new folder")
         }
         var writer = CaptureWriter(output: outdir)
         let summary: CaptureWriter.Summary
-        do { summary = try writer.write(hostname: host) } catch {
-            throw ValidationError("\(error)")
-        }
+        summary = try writer.write(hostname: host)
         print("captured \(summary.files) files and \(summary.links) links into \(outdir)")
         for warning in summary.skipped {
             FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))

@@ -28,7 +28,7 @@ struct CollectCommand: ParsableCommand {
     @Option(name: .long, help: "Output format: table (default) or json (the snapshot).")
     var format: SnapshotFormat = .table
 
-    @Option(name: .long, help: ArgumentHelp("A pci.ids file other than libpci's default.", valueName: "FILE"))
+    @Option(name: .customLong("pci-ids"), help: ArgumentHelp("A pci.ids file other than libpci's default.", valueName: "FILE"))
     var pciIDs: String?
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write the output to FILE instead of standard output.", valueName: "FILE"))
@@ -38,9 +38,7 @@ struct CollectCommand: ParsableCommand {
         let collector = Collector(options: .init(hostname: host, pciIDsPath: pciIDs))
         let snapshot: HostSnapshot
         if let root {
-            do { snapshot = try collector.collectCapture(at: root) } catch {
-                throw ValidationError("\(error)")
-            }
+            snapshot = try collector.collectCapture(at: root)
         } else {
             snapshot = collector.collectLive()
         }
@@ -68,6 +66,12 @@ func emit(_ text: String, to path: String?) throws {
     do {
         try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
     } catch {
-        throw ValidationError("cannot write \(path): \(error.localizedDescription)")
+        throw CLIError("cannot write \(path): \(error.localizedDescription)")
     }
+}
+
+/// An error the CLI reports as `sriov-audit: error: MESSAGE` with exit status 2.
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }

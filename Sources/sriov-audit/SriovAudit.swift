@@ -1,5 +1,6 @@
 import ArgumentParser
 import Collector
+import Foundation
 
 /// The command-line tool: parse, call the library, print.
 @main
@@ -15,4 +16,33 @@ struct SriovAudit: ParsableCommand {
         subcommands: [CollectCommand.self, CaptureCommand.self],
         defaultSubcommand: nil
     )
+
+    /// Exit status contract: 0 done, 1 reserved for "audit found failures", 2 usage or input error.
+    /// (swift-argument-parser's own default for usage errors is 64.)
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
+        } catch let error as ReportedError {
+            // The library's own errors (capture folder, file, store...) name what went wrong.
+            FileHandle.standardError.write(Data("sriov-audit: error: \(error)\n".utf8))
+            Foundation.exit(2)
+        } catch {
+            // Help, version and usage errors, handled the way swift-argument-parser does, but with
+            // status 2 instead of 64 for usage errors.
+            let code = exitCode(for: error)
+            if code == .success { exit(withError: error) }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(2)
+        }
+    }
 }
+
+/// Errors of the libraries that already say, in words, what went wrong and where.
+protocol ReportedError: Error, CustomStringConvertible {}
+
+extension CLIError: ReportedError {}
+extension Collector.Failure: ReportedError {}
+extension CaptureWriter.Failure: ReportedError {}
