@@ -76,5 +76,6 @@ public enum FixtureBuilder {
 
     public struct BuildError: Error, CustomStringConvertible {
         public var description: String
+        public init(description: String) { self.description = description }
     }
 }

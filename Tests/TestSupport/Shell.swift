@@ -51,10 +51,10 @@ public func shell(_ executable: String, _ arguments: [String], input: Data? = ni
 /// True when `name` is an executable on PATH (or an absolute path).
 public func toolExists(_ name: String) -> Bool {
     if name.hasPrefix("/") { return FileManager.default.isExecutableFile(atPath: name) }
-    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin:/usr/sbin:/sbin"
-    return (path.split(separator: ":") + ["/usr/sbin", "/sbin"]).contains {
-        FileManager.default.isExecutableFile(atPath: "\($0)/\(name)")
-    }
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    var directories = path.split(separator: ":").map(String.init)
+    directories += ["/usr/sbin", "/sbin", "/usr/bin", "/bin"]
+    return directories.contains { FileManager.default.isExecutableFile(atPath: $0 + "/" + name) }
 }
 
 public var isRoot: Bool { getuid() == 0 }
