@@ -1,4 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials  // not Foundation: it would load ICU and double the tool's memory
+#else
 import Foundation
+#endif
 import Inventory
 
 /// Writes a capture folder of the live host (``CaptureLayout``), for a support engineer to audit a
@@ -50,7 +57,7 @@ public struct CaptureWriter {
     }
 
     public mutating func write(hostname: String?) throws -> Summary {
-        let absolute = URL(fileURLWithPath: output).standardizedFileURL.path
+        let absolute = absolutePath(output)
         for forbidden in ["/sys", "/proc"] where absolute == forbidden || absolute.hasPrefix(forbidden + "/") {
             throw Failure.forbiddenDestination(absolute)
         }
@@ -129,23 +136,14 @@ public struct CaptureWriter {
             ("/usr/bin/lspci", ["-xxxx"], layout.commandDirectory + "/lspci-xxxx.txt"),
         ]
         for (tool, arguments, destination) in tools {
-            let candidates = [tool, tool.replacingOccurrences(of: "/usr/sbin/", with: "/sbin/").replacingOccurrences(of: "/usr/bin/", with: "/bin/")]
-            guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { continue }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = FileHandle.nullDevice
-            do {
-                try process.run()
-                let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                if process.terminationStatus == 0 { try store(Array(data), at: destination) }
-            } catch let failure as Failure {
-                throw failure
-            } catch {
-                log.add(.unavailable, executable, "\(error)")
+            let candidates = [tool, "/" + tool.split(separator: "/").suffix(2).joined(separator: "/")]
+            guard let executable = candidates.first(where: { access($0, X_OK) == 0 }) else { continue }
+            try makeDirectory(parent(destination))
+            if ToolRunner.run(executable, arguments, stdoutTo: destination) == 0 {
+                files += 1
+            } else {
+                unlink(destination)
+                log.add(.unavailable, executable, "\(arguments.joined(separator: " ")) failed; its output is not in the capture")
             }
         }
     }
@@ -212,8 +210,18 @@ public struct CaptureWriter {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
-            throw Failure.cannotWrite(path, error.localizedDescription)
+            throw Failure.cannotWrite(path, "\(error)")
         }
+    }
+
+    /// `path` made absolute and lexically normalised, to test it against /sys and /proc.
+    private func absolutePath(_ path: String) -> String {
+        var base = "/"
+        if !path.hasPrefix("/") {
+            var buffer = [CChar](repeating: 0, count: 4096)
+            if getcwd(&buffer, buffer.count) != nil { base = cString(buffer) }
+        }
+        return joinLinkTarget(base: base, target: path)
     }
 
     private func parent(_ path: String) -> String {

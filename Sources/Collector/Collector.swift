@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials  // not Foundation: it would load ICU and double the tool's memory
+#else
 import Foundation
+#endif
 import Inventory
 
 /// Reads a host's SR-IOV inventory into a ``HostSnapshot``: the live host or a capture folder.

@@ -61,14 +61,24 @@ public struct ConfigSpace: Sendable {
         return names[(flags >> 4) & 0xf] ?? "Unknown"
     }
 
-    /// Link speed and width from Link Capabilities / Link Status (nil without a PCIe capability).
+    /// Link speed and width as the kernel's `current_link_*` / `max_link_*` attributes derive them:
+    /// Link Status for the current values; the Link Capabilities 2 speed vector (else Link
+    /// Capabilities) for the maximum. nil without a PCIe capability or for functions without a
+    /// link (root-complex integrated endpoints and event collectors).
     public var link: PCIeLink? {
-        guard let cap = capability(0x10), let linkCap = dword(cap + 0x0c), let linkStatus = word(cap + 0x12) else {
-            return nil
+        guard let cap = capability(0x10), let flags = word(cap + 2), let linkCap = dword(cap + 0x0c),
+              let linkStatus = word(cap + 0x12)
+        else { return nil }
+        let type = (flags >> 4) & 0xf
+        guard type != 9, type != 10 else { return nil }
+        var maxSpeed = linkCap & 0xf
+        if flags & 0xf >= 2, let linkCap2 = dword(cap + 0x2c), linkCap2 & 0xfe != 0 {
+            let vector = (linkCap2 >> 1) & 0x7f
+            maxSpeed = (0..<7).last { vector & (1 << $0) != 0 }.map { $0 + 1 } ?? maxSpeed
         }
         return PCIeLink(
             currentSpeed: Self.speedName(linkStatus & 0xf), currentWidth: (linkStatus >> 4) & 0x3f,
-            maxSpeed: Self.speedName(linkCap & 0xf), maxWidth: (linkCap >> 4) & 0x3f
+            maxSpeed: Self.speedName(maxSpeed), maxWidth: (linkCap >> 4) & 0x3f
         )
     }
 

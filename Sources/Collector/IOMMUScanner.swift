@@ -12,9 +12,8 @@ struct IOMMUScanner {
                 log.add(.malformed, sysfs.path("kernel/iommu_groups/\(name)"), "not a group number")
                 continue
             }
-            let base = "kernel/iommu_groups/\(name)"
-            guard let members = sysfs.entries("\(base)/devices") else {
-                log.add(.vanished, sysfs.path(base), "group has no readable devices directory")
+            guard let group = sysfs.directory("kernel/iommu_groups/\(name)"), let members = group.entries("devices") else {
+                log.add(.vanished, sysfs.path("kernel/iommu_groups/\(name)"), "group has no readable devices directory")
                 continue
             }
             var pci: [PCIAddress] = []
@@ -23,8 +22,7 @@ struct IOMMUScanner {
                 if let address = PCIAddress(member) { pci.append(address) } else { other.append(member) }
             }
             groups.append(IOMMUGroup(
-                id: id, type: sysfs.attribute("\(base)/type", log: &log),
-                name: sysfs.attribute("\(base)/name", log: &log),
+                id: id, type: group.attribute("type", log: &log), name: group.attribute("name", log: &log),
                 members: pci.sorted(), otherMembers: other.sorted()
             ))
         }

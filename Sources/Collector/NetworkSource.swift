@@ -1,4 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials  // not Foundation: it would load ICU and double the tool's memory
+#else
 import Foundation
+#endif
 import Inventory
 
 /// Where interface and VF-table data come from: the kernel (netlink + ethtool ioctl) or the

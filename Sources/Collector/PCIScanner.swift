@@ -47,7 +47,7 @@ struct PCIScanner {
         let bdf = address.description
         let entry = "bus/pci/devices/\(bdf)"
         let directory = sysfs.resolvedLink(entry) ?? entry
-        guard let children = sysfs.entries(directory) else {
+        guard let dir = sysfs.directory(directory), let children = dir.entries() else {
             log.add(.vanished, bdf, "listed in \(sysfs.path("bus/pci"))/devices but its directory \(sysfs.path(directory)) is gone")
             return nil
         }
@@ -65,28 +65,30 @@ struct PCIScanner {
         }
         // Without libpci (or when it failed on this device) the config file is read directly.
         var configBytes = function?.config ?? []
-        if function == nil, childSet.contains("config"), case .contents(let bytes) = ReadOnlyFiles.read(sysfs.path("\(directory)/config"), limit: 4096) {
+        if function == nil, childSet.contains("config"), case .contents(let bytes) = ReadOnlyFiles.read(dir.path + "/config", limit: 4096) {
             configBytes = bytes
         }
         let config = ConfigSpace(configBytes)
 
-        // Identity: libpci's values, validated against the sysfs text (libpci turns garbage into 0).
-        guard let vendor = identity("vendor", in: directory, libpci: function?.vendorID, config: config.vendorID, log: &log),
-              let deviceID = identity("device", in: directory, libpci: function?.deviceID, config: config.deviceID, log: &log)
+        // Identity: libpci's values. libpci turns a garbage sysfs value into 0 and takes what the
+        // file says over config space, so a suspicious or disagreeing value is re-read strictly.
+        guard let vendor = identity("vendor", in: dir, libpci: function?.vendorID, config: config.vendorID, log: &log),
+              let deviceID = identity("device", in: dir, libpci: function?.deviceID, config: config.deviceID, log: &log)
         else {
             log.add(.malformed, bdf, "no usable vendor/device ID; device skipped")
             return nil
         }
-        guard let classCode = sysfs.parsed("\(directory)/class", required: true, log: &log, SysfsValues.classCode)
+        let libpciClass = function.flatMap { $0.classCode >> 8 == 0 ? nil : hex($0.classCode, width: 6) }
+        guard let classCode = libpciClass
+            ?? dir.parsed("class", required: true, log: &log, SysfsValues.classCode)
             ?? config.classCode.map({ hex($0, width: 6) })
-            ?? function.flatMap({ $0.classCode == 0 ? nil : hex($0.classCode, width: 6) })
         else {
             log.add(.malformed, bdf, "no usable class code; device skipped")
             return nil
         }
         let classValue = Int(classCode, radix: 16) ?? 0
         let revision = function?.revision.map { hex($0, width: 2) }
-            ?? sysfs.parsed("\(directory)/revision", log: &log, SysfsValues.revision)
+            ?? dir.parsed("revision", log: &log, SysfsValues.revision)
         let subVendor = function?.subsystemVendorID
         let subDevice = function?.subsystemDeviceID
 
@@ -99,79 +101,84 @@ struct PCIScanner {
             configSpaceSize: config.bytes.count
         )
         device.parentBridges = directory.split(separator: "/").dropLast().reversed().compactMap { PCIAddress($0) }
-        if childSet.contains("driver") { device.driver = sysfs.linkName("\(directory)/driver") }
+        if childSet.contains("driver") { device.driver = dir.linkName("driver") }
         if childSet.contains("driver_override") {
-            let value = sysfs.attribute("\(directory)/driver_override", log: &log)
+            let value = dir.attribute("driver_override", log: &log)
             device.driverOverride = value == "(null)" ? nil : value
         }
         if childSet.contains("numa_node") {
-            device.numaNode = sysfs.parsed("\(directory)/numa_node", log: &log, SysfsValues.numaNode) ?? nil
+            device.numaNode = dir.parsed("numa_node", log: &log, SysfsValues.numaNode) ?? nil
         }
         if childSet.contains("iommu_group") {
-            if let name = sysfs.linkName("\(directory)/iommu_group"), let group = Int(name) {
+            if let name = dir.linkName("iommu_group"), let group = Int(name) {
                 device.iommuGroup = group
             } else {
-                log.add(.malformed, sysfs.path("\(directory)/iommu_group"), "not a link to an IOMMU group")
+                log.add(.malformed, dir.path + "/iommu_group", "not a link to an IOMMU group")
             }
         }
         if childSet.contains("physfn") {
-            device.physicalFunction = sysfs.linkName("\(directory)/physfn").flatMap { PCIAddress($0) }
+            device.physicalFunction = dir.linkName("physfn").flatMap { PCIAddress($0) }
         }
         if childSet.contains("net") {
-            device.interfaces = (sysfs.entries("\(directory)/net") ?? []).sorted()
+            device.interfaces = (dir.entries("net") ?? []).sorted()
         }
-        device.link = link(directory: directory, children: childSet, config: config, log: &log)
+        device.link = link(dir, children: childSet, config: config, log: &log)
         device.pcieType = config.pcieType
         device.sriovCapability = config.sriov
         device.acsCapability = config.acs
 
         let sriov = childSet.contains("sriov_totalvfs")
-            ? sysfsSRIOV(directory: directory, children: children, log: &log) : nil
+            ? sysfsSRIOV(dir, children: children, log: &log) : nil
         return ScannedDevice(device: device, sriov: sriov)
     }
 
-    /// A 16-bit ID from sysfs, checked against libpci; config space is the last resort.
+    /// A 16-bit ID: libpci's when it is plausible and agrees with config space (VFs read 0xffff
+    /// there, so they are only checked for plausibility); otherwise the sysfs file, read strictly
+    /// so that garbage is reported; config space is the last resort.
     private func identity(
-        _ attribute: String, in directory: String, libpci: Int?, config: Int?, log: inout WarningLog
+        _ attribute: String, in dir: SysfsDirectory, libpci: Int?, config: Int?, log: inout WarningLog
     ) -> Int? {
-        if let text = sysfs.parsed("\(directory)/\(attribute)", required: true, log: &log, SysfsValues.id16),
+        let configValue = config.flatMap { $0 == 0xffff ? nil : $0 }
+        if let libpci, libpci != 0, libpci != 0xffff, configValue == nil || configValue == libpci {
+            return libpci
+        }
+        if let text = dir.parsed(attribute, required: true, log: &log, SysfsValues.id16),
            let value = Int(text, radix: 16) {
             return value
         }
-        if let libpci, libpci != 0, libpci != 0xffff { return libpci }
-        if let config, config != 0xffff { return config }
-        return nil
+        return configValue
     }
 
-    private func link(directory: String, children: Set<String>, config: ConfigSpace, log: inout WarningLog) -> PCIeLink? {
-        var link = PCIeLink()
-        if children.contains("current_link_speed") {
-            link.currentSpeed = sysfs.parsed("\(directory)/current_link_speed", log: &log, SysfsValues.linkSpeed)
-            link.currentWidth = sysfs.parsed("\(directory)/current_link_width", log: &log, SysfsValues.linkWidth)
-            link.maxSpeed = sysfs.parsed("\(directory)/max_link_speed", log: &log, SysfsValues.linkSpeed)
-            link.maxWidth = sysfs.parsed("\(directory)/max_link_width", log: &log, SysfsValues.linkWidth)
-        } else if let fromConfig = config.link {
-            link = fromConfig
-        }
+    /// The link from config space when it is readable (the kernel derives its `*_link_*`
+    /// attributes from the same registers); the sysfs attributes otherwise (unprivileged readers,
+    /// captures without config files).
+    private func link(_ dir: SysfsDirectory, children: Set<String>, config: ConfigSpace, log: inout WarningLog) -> PCIeLink? {
+        if let fromConfig = config.link { return fromConfig }
+        guard children.contains("current_link_speed") else { return nil }
+        let link = PCIeLink(
+            currentSpeed: dir.parsed("current_link_speed", log: &log, SysfsValues.linkSpeed),
+            currentWidth: dir.parsed("current_link_width", log: &log, SysfsValues.linkWidth),
+            maxSpeed: dir.parsed("max_link_speed", log: &log, SysfsValues.linkSpeed),
+            maxWidth: dir.parsed("max_link_width", log: &log, SysfsValues.linkWidth)
+        )
         return link == PCIeLink() ? nil : link
     }
 
-    private func sysfsSRIOV(directory: String, children: [String], log: inout WarningLog) -> SysfsSRIOV {
-        let p = { (name: String) in "\(directory)/\(name)" }
+    private func sysfsSRIOV(_ dir: SysfsDirectory, children: [String], log: inout WarningLog) -> SysfsSRIOV {
         var result = SysfsSRIOV(
-            totalVFs: sysfs.parsed(p("sriov_totalvfs"), required: true, log: &log, SysfsValues.count),
-            numVFs: sysfs.parsed(p("sriov_numvfs"), required: true, log: &log, SysfsValues.count),
-            offset: sysfs.parsed(p("sriov_offset"), log: &log, SysfsValues.count),
-            stride: sysfs.parsed(p("sriov_stride"), log: &log, SysfsValues.count),
-            vfDeviceID: sysfs.parsed(p("sriov_vf_device"), log: &log, SysfsValues.bareID16),
-            driversAutoprobe: sysfs.parsed(p("sriov_drivers_autoprobe"), log: &log, SysfsValues.flag),
-            vfTotalMSIX: sysfs.parsed(p("sriov_vf_total_msix"), log: &log, SysfsValues.count),
+            totalVFs: dir.parsed("sriov_totalvfs", required: true, log: &log, SysfsValues.count),
+            numVFs: dir.parsed("sriov_numvfs", required: true, log: &log, SysfsValues.count),
+            offset: dir.parsed("sriov_offset", log: &log, SysfsValues.count),
+            stride: dir.parsed("sriov_stride", log: &log, SysfsValues.count),
+            vfDeviceID: dir.parsed("sriov_vf_device", log: &log, SysfsValues.bareID16),
+            driversAutoprobe: dir.parsed("sriov_drivers_autoprobe", log: &log, SysfsValues.flag),
+            vfTotalMSIX: dir.parsed("sriov_vf_total_msix", log: &log, SysfsValues.count),
             virtfnLinks: []
         )
         for name in children where name.hasPrefix("virtfn") {
             guard let index = Int(name.dropFirst(6)), index >= 0 else { continue }
-            guard let target = sysfs.linkName(p(name)), let address = PCIAddress(target) else {
-                log.add(.malformed, sysfs.path(p(name)), "not a link to a PCI function")
+            guard let target = dir.linkName(name), let address = PCIAddress(target) else {
+                log.add(.malformed, dir.path + "/" + name, "not a link to a PCI function")
                 continue
             }
             result.virtfnLinks.append((index, address))

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials  // not Foundation: it would load ICU and double the tool's memory
+#else
 import Foundation
+#endif
 
 /// Everything sriov-audit knows about one host at one moment: the unit that is stored, diffed,
 /// audited and shipped between hosts.

@@ -15,25 +15,48 @@ public struct PCIAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
         self.function = function & 0x07
     }
 
-    /// Parses `DDDD:BB:DD.F` (the sysfs form) or `BB:DD.F` (domain 0). Returns nil for anything else.
+    /// Parses `DDDD:BB:DD.F` (the sysfs form, domain of 4 to 8 hex digits) or `BB:DD.F` (domain 0).
+    /// Returns nil for anything else. Hand-rolled over UTF-8: it runs for every sysfs entry and link.
     public init?(_ text: some StringProtocol) {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        let domainText: Substring
-        let busText: Substring
-        let slotText: Substring
-        switch parts.count {
-        case 3: (domainText, busText, slotText) = (Substring(parts[0]), Substring(parts[1]), Substring(parts[2]))
-        case 2: (domainText, busText, slotText) = ("0", Substring(parts[0]), Substring(parts[1]))
-        default: return nil
+        var digits: [UInt32] = []  // values of the hex runs between separators
+        var separators: [UInt8] = []
+        var current: UInt32 = 0
+        var length = 0
+        var runLengths: [Int] = []
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): current = current << 4 | UInt32(byte - 48)
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): current = current << 4 | UInt32(byte - 87)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): current = current << 4 | UInt32(byte - 55)
+            case UInt8(ascii: ":"), UInt8(ascii: "."):
+                guard length > 0 else { return nil }
+                digits.append(current)
+                runLengths.append(length)
+                separators.append(byte)
+                current = 0
+                length = 0
+                continue
+            default: return nil
+            }
+            length += 1
+            if length > 8 { return nil }
         }
-        let slot = slotText.split(separator: ".", omittingEmptySubsequences: false)
-        guard slot.count == 2, busText.count == 2, slot[0].count == 2, slot[1].count == 1,
-              (1...8).contains(domainText.count),
-              let domain = UInt32(domainText, radix: 16), let bus = UInt8(busText, radix: 16),
-              let device = UInt8(slot[0], radix: 16), device < 32,
-              let function = UInt8(slot[1], radix: 16), function < 8
-        else { return nil }
-        self.init(domain: domain, bus: bus, device: device, function: function)
+        guard length > 0 else { return nil }
+        digits.append(current)
+        runLengths.append(length)
+        let domain: UInt32
+        switch separators {
+        case [UInt8(ascii: ":"), UInt8(ascii: ":"), UInt8(ascii: ".")]:
+            guard runLengths[0] >= 4 else { return nil }
+            domain = digits.removeFirst()
+            runLengths.removeFirst()
+        case [UInt8(ascii: ":"), UInt8(ascii: ".")]:
+            domain = 0
+        default:
+            return nil
+        }
+        guard runLengths == [2, 2, 1], digits[1] < 32, digits[2] < 8 else { return nil }
+        self.init(domain: domain, bus: UInt8(digits[0]), device: UInt8(digits[1]), function: UInt8(digits[2]))
     }
 
     /// The routing ID (bus << 8 | devfn) that SR-IOV's VF offset and stride are defined on.

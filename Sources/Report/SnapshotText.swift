@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials  // not Foundation: it would load ICU and double the tool's memory
+#else
 import Foundation
+#endif
 import Inventory
 
 /// The human-readable form of a snapshot: the table `collect` prints by default.
@@ -79,7 +83,7 @@ public enum SnapshotText {
     }
 
     static func firmware(_ info: DriverInfo?) -> String {
-        guard let fw = info?.firmwareVersion.trimmingCharacters(in: .whitespaces), !fw.isEmpty else { return "-" }
+        guard let fw = info?.firmwareVersion.trimmingBlanks, !fw.isEmpty else { return "-" }
         return fw
     }
 
@@ -96,7 +100,7 @@ public enum SnapshotText {
     }
 
     static func iso8601(_ date: Date) -> String {
-        ISO8601DateFormatter().string(from: date)
+        date.formatted(.iso8601)
     }
 
     /// Left-aligned columns separated by two blanks.
@@ -109,5 +113,12 @@ public enum SnapshotText {
                 i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count)
             }.joined(separator: "  ")
         }
+    }
+}
+
+extension String {
+    /// Without leading and trailing blanks (firmware strings are often padded).
+    var trimmingBlanks: String {
+        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 }

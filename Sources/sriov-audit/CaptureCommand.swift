@@ -1,6 +1,13 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import Collector
+#if canImport(FoundationEssentials)
+import FoundationEssentials  // not Foundation: it would load ICU and double the tool's memory
+#else
 import Foundation
+#endif
 
 struct CaptureCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,7 +36,7 @@ struct CaptureCommand: ParsableCommand {
         summary = try writer.write(hostname: host)
         print("captured \(summary.files) files and \(summary.links) links into \(outdir)")
         for warning in summary.skipped {
-            FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+            Console.error("warning: \(warning)\n")
         }
     }
 }

@@ -1,6 +1,13 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import Collector
+#if canImport(FoundationEssentials)
+import FoundationEssentials  // not Foundation: it would load ICU and double the tool's memory
+#else
 import Foundation
+#endif
 import Inventory
 import Report
 
@@ -52,7 +59,7 @@ struct CollectCommand: ParsableCommand {
         }
         try emit(text, to: output)
         if format == .json, !snapshot.warnings.isEmpty {
-            FileHandle.standardError.write(Data("sriov-audit: \(snapshot.warnings.count) collection warning(s); see \"warnings\" in the snapshot\n".utf8))
+            Console.error("sriov-audit: \(snapshot.warnings.count) collection warning(s); see \"warnings\" in the snapshot\n")
         }
     }
 }
@@ -60,13 +67,13 @@ struct CollectCommand: ParsableCommand {
 /// Writes `text` to a file (atomically) or to standard output.
 func emit(_ text: String, to path: String?) throws {
     guard let path else {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        Console.out(text)
         return
     }
     do {
         try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
     } catch {
-        throw CLIError("cannot write \(path): \(error.localizedDescription)")
+        throw CLIError("cannot write \(path): \(error)")
     }
 }
 

@@ -1,6 +1,13 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import Collector
+#if canImport(FoundationEssentials)
+import FoundationEssentials  // not Foundation: it would load ICU and double the tool's memory
+#else
 import Foundation
+#endif
 
 /// The command-line tool: parse, call the library, print.
 @main
@@ -24,18 +31,18 @@ struct SriovAudit: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let exit as ExitCode {
-            Foundation.exit(exit.rawValue)
+            Glibc.exit(exit.rawValue)
         } catch let error as ReportedError {
             // The library's own errors (capture folder, file, store...) name what went wrong.
-            FileHandle.standardError.write(Data("sriov-audit: error: \(error)\n".utf8))
-            Foundation.exit(2)
+            Console.error("sriov-audit: error: \(error)\n")
+            Glibc.exit(2)
         } catch {
             // Help, version and usage errors, handled the way swift-argument-parser does, but with
             // status 2 instead of 64 for usage errors.
             let code = exitCode(for: error)
             if code == .success { exit(withError: error) }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-            Foundation.exit(2)
+            Console.error((fullMessage(for: error) + "\n"))
+            Glibc.exit(2)
         }
     }
 }

@@ -12,7 +12,8 @@ final class ReadOnlyTests: XCTestCase {
         let dir = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let log = dir + "/trace"
-        let result = try shell("strace", ["-f", "-qq", "-e", "trace=\(writingCalls)", "-o", log, CLI.binary] + arguments)
+        // -y prints the path behind every descriptor, so openat(dirfd, "name") shows its directory.
+        let result = try shell("strace", ["-f", "-qq", "-y", "-e", "trace=\(writingCalls)", "-o", log, CLI.binary] + arguments)
         XCTAssertEqual(result.status, 0, result.stderr)
         return (Fixtures.read(log) ?? "").split(separator: "\n").map(String.init)
     }
@@ -23,9 +24,12 @@ final class ReadOnlyTests: XCTestCase {
         lines.filter { line in
             var paths = line.split(separator: "\"", omittingEmptySubsequences: false).enumerated()
                 .filter { $0.offset % 2 == 1 }.map { String($0.element) }
+            // Descriptor paths from -y: `openat(5</sys/devices/...>, "vendor", ...)`.
+            let descriptors = line.split(separator: "<").dropFirst().compactMap { $0.split(separator: ">").first.map(String.init) }
             let call = line.drop { $0.isNumber || $0 == " " }.prefix { $0 != "(" }
             if call.hasPrefix("symlink"), !paths.isEmpty { paths.removeFirst() }
-            guard paths.contains(where: { path in roots.contains { path == $0 || path.hasPrefix($0 + "/") } }) else { return false }
+            let touched = paths + (call.hasSuffix("at") ? Array(descriptors.prefix(1)) : [])  // the *at() directory
+            guard touched.contains(where: { path in roots.contains { path == $0 || path.hasPrefix($0 + "/") } }) else { return false }
             if call.hasPrefix("open") || call == "creat" {
                 return call == "creat" || line.contains("O_WRONLY") || line.contains("O_RDWR") || line.contains("O_CREAT") || line.contains("O_TRUNC")
             }
@@ -42,7 +46,7 @@ final class ReadOnlyTests: XCTestCase {
         let root = try FixtureBuilder.withRealLinks(Fixtures.path("qemu/igb-nvme-netdevsim/after"))
         defer { try? FileManager.default.removeItem(atPath: root) }
         let lines = try trace(["collect", "--format", "json", "--root", root])
-        XCTAssertGreaterThan(lines.filter { $0.contains("\"\(root)") }.count, 300, "the trace must see the collector's reads")
+        XCTAssertGreaterThan(lines.filter { $0.contains(root) }.count, 300, "the trace must see the collector's reads")
         assertNoWrites(lines, under: [root])
     }
 

@@ -65,8 +65,10 @@ final class BadInputTests: XCTestCase {
         assertRestIntact(snapshot)
     }
 
+    /// Without a config file the link comes from sysfs, where a garbage width must be reported.
     func testGarbageNumaNodeAndLinkWidth() throws {
         try FixtureBuilder.write(root, pf + "/numa_node", "seven\n")
+        try FixtureBuilder.remove(root, pf + "/config")
         try FixtureBuilder.write(root, pf + "/current_link_width", "\u{1}\u{2}\n")
         let snapshot = try collect()
         assertWarning(snapshot, .malformed, subjectSuffix: "0000:04:00.0/numa_node")
@@ -75,6 +77,9 @@ final class BadInputTests: XCTestCase {
         XCTAssertNil(device.numaNode)
         XCTAssertNil(device.link?.currentWidth)
         XCTAssertEqual(device.link?.currentSpeed, "2.5 GT/s PCIe")
+        XCTAssertEqual(device.configSpaceSize, 0)
+        XCTAssertNil(device.sriovCapability)
+        XCTAssertEqual(snapshot.physicalFunctions.first { $0.address == device.address }?.totalVFs, 7, "sysfs still says")
         assertRestIntact(snapshot)
     }
 

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials  // not Foundation: it would load ICU and double the tool's memory
+#else
 import Foundation
+#endif
 import Inventory
 
 /// Parses `ip -d -j link show` (iproute2's JSON), the form a capture folder stores netlink in.

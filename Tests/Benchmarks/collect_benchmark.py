@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Collector benchmark: `sriov-audit collect --root` on a large derived host, next to
+`lspci -vvv` reading the same sysfs tree.
+
+The tree is derived from the real igb capture by the fixture builder (8 PFs x 128 VFs = 1,024 VFs,
+each in its own IOMMU group). Each command runs RUNS times; the median wall time and the largest
+peak RSS (from wait4's rusage) are reported, and their ratio.
+
+usage: python3 Tests/Benchmarks/collect_benchmark.py [--runs N] [--pfs 8] [--vfs 128] [--keep DIR]
+"""
+import argparse, os, shutil, statistics, subprocess, sys, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def measure(argv, runs):
+    walls, rss = [], []
+    for _ in range(runs):
+        with open(os.devnull, "wb") as null:
+            start = time.perf_counter()
+            proc = subprocess.Popen(argv, stdout=null, stderr=subprocess.PIPE)
+            _, status, usage = os.wait4(proc.pid, 0)
+            walls.append(time.perf_counter() - start)
+            err = proc.stderr.read().decode()
+            proc.stderr.close()
+        if os.waitstatus_to_exitcode(status) != 0:
+            sys.exit(f"{argv[0]} failed: {err}")
+        rss.append(usage.ru_maxrss / 1024.0)  # KiB -> MiB
+    return statistics.median(walls), max(rss)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--pfs", type=int, default=8)
+    ap.add_argument("--vfs", type=int, default=128)
+    ap.add_argument("--keep", help="build the tree here and keep it")
+    ap.add_argument("--no-build", action="store_true", help="use the existing release build")
+    args = ap.parse_args()
+
+    if not args.no_build:
+        subprocess.run(["swift", "build", "-c", "release", "--product", "sriov-audit"], cwd=ROOT, check=True)
+        subprocess.run(["swift", "build", "-c", "release", "--product", "sriov-audit-fixtures"], cwd=ROOT, check=True)
+    bindir = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
+                            capture_output=True, text=True).stdout.strip()
+    tool = os.path.join(bindir, "sriov-audit")
+    work = args.keep or tempfile.mkdtemp(prefix="sriov-audit-bench-")
+    tree = os.path.join(work, "large-host")
+    try:
+        if not os.path.exists(tree):
+            subprocess.run([os.path.join(bindir, "sriov-audit-fixtures"), "large-host", tree, str(args.pfs), str(args.vfs)], check=True)
+        pci = os.path.join(tree, "sysfs/sys/bus/pci")
+        devices = len(os.listdir(os.path.join(pci, "devices")))
+        ours = measure([tool, "collect", "--root", tree, "--format", "json"], args.runs)
+        lspci = measure(["lspci", "-vvv", "-A", "linux-sysfs", "-O", f"sysfs.path={pci}"], args.runs)
+        print(f"tree: {args.pfs} PFs x {args.vfs} VFs, {devices} PCI functions ({tree})")
+        print(f"{'command':<44} {'median wall':>12} {'peak RSS':>10}")
+        print(f"{'sriov-audit collect --root --format json':<44} {ours[0]*1000:>9.1f} ms {ours[1]:>7.1f} MB")
+        print(f"{'lspci -vvv -A linux-sysfs':<44} {lspci[0]*1000:>9.1f} ms {lspci[1]:>7.1f} MB")
+        print(f"ratio (sriov-audit / lspci): wall {ours[0]/lspci[0]:.2f}x, RSS {ours[1]/lspci[1]:.2f}x")
+        print(f"targets: wall <= 1.0x lspci, RSS <= 30 MB -> "
+              f"{'met' if ours[0] <= lspci[0] and ours[1] <= 30 else 'NOT met'}")
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
