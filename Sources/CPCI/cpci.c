@@ -83,21 +83,34 @@ int cpci_describe(cpci_handle *h, int domain, int bus, int dev, int func, cpci_f
   }
   d = pci_get_dev(h->access, domain, bus, dev, func);
   if (!d) { cpci_jump = NULL; snprintf(err, errlen, "libpci has no device %04x:%02x:%02x.%d", domain, bus, dev, func); return -1; }
-  int known = pci_fill_info(d, PCI_FILL_IDENT | PCI_FILL_CLASS | PCI_FILL_CLASS_EXT | PCI_FILL_SUBSYS);
+  int known = pci_fill_info(d, PCI_FILL_IDENT | PCI_FILL_CLASS);
   out->vendor_id = d->vendor_id;
   out->device_id = d->device_id;
   out->device_class = d->device_class;
-  out->prog_if = (known & PCI_FILL_CLASS_EXT) ? d->prog_if : -1;
-  out->revision = (known & PCI_FILL_CLASS_EXT) ? d->rev_id : -1;
-  int has_subsys = (known & PCI_FILL_SUBSYS) && d->subsys_vendor_id != 0xffff && d->subsys_vendor_id != 0;
-  out->subsys_vendor_id = has_subsys ? d->subsys_vendor_id : -1;
-  out->subsys_id = has_subsys ? d->subsys_id : -1;
   int have = 0;
   for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
     int upto = steps[i] < config_cap ? steps[i] : config_cap;
     if (upto <= have) break;
     if (!pci_read_block(d, have, config + have, upto - have)) break;
     have = upto;
+  }
+  if (have >= 64 && (config[0x0e] & 0x7f) == 0) {
+    // A type-0 header carries revision, programming interface and subsystem IDs itself: taking
+    // them from the config space just read saves libpci three more sysfs files per function.
+    out->revision = config[0x08];
+    out->prog_if = config[0x09];
+    int sv = config[0x2c] | config[0x2d] << 8, sd = config[0x2e] | config[0x2f] << 8;
+    int has_subsys = sv != 0xffff && sv != 0;
+    out->subsys_vendor_id = has_subsys ? sv : -1;
+    out->subsys_id = has_subsys ? sd : -1;
+  } else {
+    // Bridges keep subsystem IDs in a capability, and without config space only sysfs knows.
+    known = pci_fill_info(d, PCI_FILL_CLASS_EXT | PCI_FILL_SUBSYS);
+    out->prog_if = (known & PCI_FILL_CLASS_EXT) ? d->prog_if : -1;
+    out->revision = (known & PCI_FILL_CLASS_EXT) ? d->rev_id : -1;
+    int has_subsys = (known & PCI_FILL_SUBSYS) && d->subsys_vendor_id != 0xffff && d->subsys_vendor_id != 0;
+    out->subsys_vendor_id = has_subsys ? d->subsys_vendor_id : -1;
+    out->subsys_id = has_subsys ? d->subsys_id : -1;
   }
   out->config_size = have;
   cpci_jump = NULL;
