@@ -10,10 +10,12 @@ let package = Package(
         .executable(name: "sriov-audit", targets: ["sriov-audit"]),
         .library(name: "Inventory", targets: ["Inventory"]),
         .library(name: "Collector", targets: ["Collector"]),
+        .library(name: "Store", targets: ["Store"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         // Typed C shim over libpci: its lookups are variadic and its error handler calls exit(1).
@@ -28,11 +30,19 @@ let package = Package(
             name: "Collector",
             dependencies: ["CPCI", "CKernel", "Inventory"]
         ),
-        .target(name: "Report", dependencies: ["Inventory"]),
+        .target(
+            name: "Store",
+            dependencies: [
+                "Inventory",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
+        ),
+        .target(name: "Report", dependencies: ["Inventory", "Store"]),
         .executableTarget(
             name: "sriov-audit",
             dependencies: [
-                "Inventory", "Collector", "Report",
+                "Inventory", "Collector", "Store", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -43,10 +53,11 @@ let package = Package(
             name: "sriov-audit-fixtures", dependencies: ["TestSupport"], path: "Tests/FixtureBuilderTool"
         ),
         .testTarget(name: "InventoryTests", dependencies: ["Inventory"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Inventory", "Collector", "TestSupport"]),
         .testTarget(name: "CollectorTests", dependencies: ["Collector", "Inventory", "Report", "TestSupport"]),
         .testTarget(
             name: "CLITests",
-            dependencies: ["sriov-audit", "Inventory", "Collector", "TestSupport"]
+            dependencies: ["sriov-audit", "Inventory", "Collector", "Store", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -128,7 +128,8 @@ public struct Collector: Sendable {
         sysfs: Sysfs, network: some NetworkSource, host: HostInfo, source: SnapshotSource, log: WarningLog
     ) -> HostSnapshot {
         var log = log
-        let collectedAt = options.now()
+        // Whole seconds: the JSON form and the store keep no more, and both must give back the same value.
+        let collectedAt = Date(timeIntervalSince1970: options.now().timeIntervalSince1970.rounded(.down))
         var pci: PCILibrary?
         do { pci = try PCILibrary(sysfsBusPCI: sysfs.path("bus/pci"), idsPath: options.pciIDsPath) } catch {
             log.add(.unavailable, sysfs.path("bus/pci"), "\(error); PCI names and config space unknown")

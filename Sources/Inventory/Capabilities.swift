@@ -90,4 +90,10 @@ public struct ACSFlags: Codable, Sendable, Hashable {
         egressControl = rawValue & 0x20 != 0
         directTranslatedP2P = rawValue & 0x40 != 0
     }
+
+    /// The seven bits as the register holds them.
+    public var rawValue: UInt16 {
+        [sourceValidation, translationBlocking, requestRedirect, completionRedirect, upstreamForwarding,
+         egressControl, directTranslatedP2P].enumerated().reduce(0) { $0 | ($1.element ? 1 << $1.offset : 0) }
+    }
 }

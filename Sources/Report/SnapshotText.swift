@@ -99,12 +99,12 @@ public enum SnapshotText {
         value.map { $0 ? "on" : "off" } ?? "-"
     }
 
-    static func iso8601(_ date: Date) -> String {
+    public static func iso8601(_ date: Date) -> String {
         date.formatted(.iso8601)
     }
 
     /// Left-aligned columns separated by two blanks.
-    static func table(_ rows: [[String]]) -> [String] {
+    public static func table(_ rows: [[String]]) -> [String] {
         guard let width = rows.map(\.count).max() else { return [] }
         var widths = [Int](repeating: 0, count: width)
         for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }

@@ -10,6 +10,7 @@ import Foundation
 #endif
 import Inventory
 import Report
+import Store
 
 enum SnapshotFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json
@@ -41,6 +42,12 @@ struct CollectCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Write the output to FILE instead of standard output.", valueName: "FILE"))
     var output: String?
 
+    @Flag(name: .long, help: "Store the snapshot in the inventory database (implied by --db).")
+    var store = false
+
+    @OptionGroup var database: StoreOptions
+    @OptionGroup var labels: LabelOptions
+
     func run() throws {
         let collector = Collector(options: .init(hostname: host, pciIDsPath: pciIDs))
         let snapshot: HostSnapshot
@@ -58,6 +65,17 @@ struct CollectCommand: ParsableCommand {
             text = String(decoding: data, as: UTF8.self) + "\n"
         }
         try emit(text, to: output)
+        if store || database.db != nil {
+            let outcome = try database.open().store(snapshot, labels: try labels.parsed())
+            let what = switch outcome {
+            case .new(let id): "stored as new snapshot \(id)"
+            case .unchanged(let id): "unchanged since snapshot \(id); recorded as seen again"
+            case .duplicate(let id): "already stored as snapshot \(id)"
+            }
+            Console.error("sriov-audit: \(snapshot.host.hostname) \(what) in \(database.path)\n")
+        } else if !labels.labels.isEmpty {
+            throw CLIError("--label only applies when storing (--store or --db)")
+        }
         if format == .json, !snapshot.warnings.isEmpty {
             Console.error("sriov-audit: \(snapshot.warnings.count) collection warning(s); see \"warnings\" in the snapshot\n")
         }

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import ArgumentParser
 import Collector
+import Store
 #if canImport(FoundationEssentials)
 import FoundationEssentials  // not Foundation: it would load ICU and double the tool's memory
 #else
@@ -20,7 +21,10 @@ struct SriovAudit: ParsableCommand {
             its MAC, VLAN, spoofchk, trust and link state, from the live host or a capture folder.
             """,
         version: SriovAuditVersion.current,
-        subcommands: [CollectCommand.self, CaptureCommand.self],
+        subcommands: [
+            CollectCommand.self, CaptureCommand.self, ImportCommand.self, HostsCommand.self, HistoryCommand.self,
+            ShowCommand.self, DiffCommand.self, PruneCommand.self,
+        ],
         defaultSubcommand: nil
     )
 
@@ -53,3 +57,4 @@ protocol ReportedError: Error, CustomStringConvertible {}
 extension CLIError: ReportedError {}
 extension Collector.Failure: ReportedError {}
 extension CaptureWriter.Failure: ReportedError {}
+extension StoreError: ReportedError {}

@@ -1,0 +1,113 @@
+import GRDB
+import Inventory
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The inventory database: hosts, their snapshots over time, labels.
+///
+/// One SQLite file in WAL mode with a busy timeout, so that several collectors (cron on the host,
+/// an import on the same machine) can write at once; every snapshot is written in one
+/// transaction, so a crash leaves it whole or absent.
+public final class InventoryStore: @unchecked Sendable {
+    public let path: String
+    let queue: DatabaseQueue
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    /// `readOnly` opens an existing file without creating or migrating it.
+    public init(path: String, readOnly: Bool = false) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        configuration.readonly = readOnly
+        configuration.foreignKeysEnabled = true
+        configuration.journalMode = readOnly ? .default : .wal
+        if !readOnly {
+            let directory = parentDirectory(of: path)
+            if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+                do {
+                    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                } catch {
+                    throw StoreError.cannotOpen(path: path, reason: "cannot create \(directory): \(Self.reason(error))")
+                }
+            }
+        } else if !FileManager.default.fileExists(atPath: path) {
+            throw StoreError.cannotOpen(path: path, reason: "no such file (run `sriov-audit collect --store` or `import` first)")
+        }
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+        } catch {
+            throw Self.mapOpen(error, path: path)
+        }
+        try checkSchema(migrate: !readOnly)
+    }
+
+    private func checkSchema(migrate: Bool) throws {
+        let migrator = StoreSchema.migrator
+        do {
+            let applied = try queue.read { db -> [String] in
+                guard try db.tableExists("grdb_migrations") else { return [] }
+                return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+            }
+            let unknown = applied.filter { !StoreSchema.migrations.contains($0) }
+            if !unknown.isEmpty { throw StoreError.newerSchema(path: path, unknown: unknown) }
+            if migrate { try migrator.migrate(queue) }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw Self.mapOpen(error, path: path)
+        }
+    }
+
+    /// A write in one transaction; any failure rolls it back and is reported naming the file.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try queue.write(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.cannotWrite(path: path, reason: Self.reason(error))
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try queue.read(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw Self.mapOpen(error, path: path)
+        }
+    }
+
+    static func mapOpen(_ error: any Error, path: String) -> StoreError {
+        if let db = error as? DatabaseError {
+            switch db.resultCode {
+            case .SQLITE_NOTADB, .SQLITE_CORRUPT: return .corrupt("\(path): \(db.message ?? "not a database")")
+            default: return .cannotOpen(path: path, reason: reason(error))
+            }
+        }
+        return .cannotOpen(path: path, reason: reason(error))
+    }
+
+    static func reason(_ error: any Error) -> String {
+        if let db = error as? DatabaseError {
+            switch db.resultCode {
+            case .SQLITE_FULL: return "the disk is full"
+            case .SQLITE_READONLY: return "the database is read-only"
+            case .SQLITE_CANTOPEN: return "the file cannot be opened (missing folder or no permission)"
+            case .SQLITE_BUSY: return "another process held the database for too long"
+            default: return db.message ?? "\(db.resultCode)"
+            }
+        }
+        return "\(error)"
+    }
+}
+
+/// The folder part of a path ("" for a bare file name).
+func parentDirectory(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "" }
+    return String(path[..<slash])
+}

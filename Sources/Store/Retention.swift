@@ -1,0 +1,37 @@
+import GRDB
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// What `prune` removed.
+public struct PruneResult: Codable, Sendable, Equatable {
+    public var observationsRemoved: Int
+    public var snapshotsRemoved: Int
+}
+
+extension InventoryStore {
+    /// Removes observations older than `days` days, keeping every host's latest whatever its age,
+    /// then the contents no observation refers to any more (with their device rows).
+    public func prune(keepDays days: Int, now: Date = Date()) throws -> PruneResult {
+        let cutoff = now.addingTimeInterval(-Double(days) * 86_400).formatted(.iso8601)
+        return try write { db in
+            try db.execute(sql: """
+                DELETE FROM observations WHERE collected_at < ?
+                  AND collected_at < (SELECT max(o2.collected_at) FROM observations o2 WHERE o2.host_id = observations.host_id)
+                """, arguments: [cutoff])
+            let observations = db.changesCount
+            try db.execute(sql: "DELETE FROM snapshots WHERE id NOT IN (SELECT DISTINCT snapshot_id FROM observations)")
+            let snapshots = db.changesCount
+            // Seen counts and first/last times now describe what is left.
+            try db.execute(sql: """
+                UPDATE snapshots SET
+                  seen_count = (SELECT count(*) FROM observations o WHERE o.snapshot_id = snapshots.id),
+                  first_collected_at = (SELECT min(collected_at) FROM observations o WHERE o.snapshot_id = snapshots.id),
+                  last_collected_at = (SELECT max(collected_at) FROM observations o WHERE o.snapshot_id = snapshots.id)
+                """)
+            return PruneResult(observationsRemoved: observations, snapshotsRemoved: snapshots)
+        }
+    }
+}

@@ -1,0 +1,200 @@
+import Dispatch
+import Inventory
+#if canImport(Glibc)
+import Glibc
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// What an import did, per document.
+public struct ImportReport: Codable, Sendable, Equatable {
+    public struct Rejection: Codable, Sendable, Equatable {
+        /// `FILE`, or `FILE:LINE` for a line of a JSON-lines file.
+        public var source: String
+        public var reason: String
+    }
+
+    public var new = 0
+    public var unchanged = 0
+    public var duplicate = 0
+    public var rejected: [Rejection] = []
+
+    public var total: Int { new + unchanged + duplicate + rejected.count }
+}
+
+/// Loads snapshot JSON made by `collect --format json` on other hosts: a file holding one snapshot
+/// (pretty or compact), a JSON-lines file (one compact snapshot per line), a folder of such files,
+/// or standard input.
+///
+/// Documents are decoded and checked in parallel, then stored one transaction each, so a broken
+/// document is rejected with its reason and the rest of the batch still lands.
+public struct SnapshotImporter {
+    public let store: InventoryStore
+    public var labels: [String: String]
+    /// Documents decoded per batch (bounded memory whatever the input size).
+    public var batchSize = 256
+
+    public init(store: InventoryStore, labels: [String: String] = [:]) {
+        self.store = store
+        self.labels = labels
+    }
+
+    /// `source` is a file, a folder, or `-` for standard input.
+    public func importSnapshots(from source: String) throws -> ImportReport {
+        var report = ImportReport()
+        if source == "-" {
+            try importStream(fd: 0, name: "stdin", report: &report)
+            return report
+        }
+        var info = stat()
+        guard stat(source, &info) == 0 else {
+            throw StoreError.rejected("\(source): \(String(cString: strerror(errno)))")
+        }
+        let files: [String]
+        if info.st_mode & S_IFMT == S_IFDIR {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: source)) ?? []
+            files = names.filter { $0.hasSuffix(".json") || $0.hasSuffix(".jsonl") || $0.hasSuffix(".ndjson") }.sorted()
+                .map { source + "/" + $0 }
+        } else {
+            files = [source]
+        }
+        for file in files {
+            let fd = open(file, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else {
+                report.rejected.append(.init(source: file, reason: String(cString: strerror(errno))))
+                continue
+            }
+            defer { close(fd) }
+            try importStream(fd: fd, name: file, report: &report)
+        }
+        return report
+    }
+
+    /// A pretty document (first line `{`) is one snapshot; otherwise every non-empty line is one.
+    private func importStream(fd: Int32, name: String, report: inout ImportReport) throws {
+        var reader = LineReader(fd: fd)
+        var pending: [(source: String, bytes: ArraySlice<UInt8>)] = []
+        var lineNumber = 0
+        while let line = try reader.next() {
+            lineNumber += 1
+            if lineNumber == 1, line.elementsEqual("{".utf8) || line.elementsEqual("{\r".utf8) {
+                var whole = Array(line) + [0x0a]
+                while let more = try reader.next() {
+                    whole += more
+                    whole.append(0x0a)
+                    if whole.count > SnapshotValidator.maxDocumentBytes { break }
+                }
+                pending.append((name, whole[...]))
+                break
+            }
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) { continue }
+            pending.append(("\(name):\(lineNumber)", line))
+            if pending.count >= batchSize {
+                try storeBatch(pending, report: &report)
+                pending.removeAll(keepingCapacity: true)
+            }
+        }
+        try storeBatch(pending, report: &report)
+    }
+
+    private struct Prepared: @unchecked Sendable {
+        var snapshot: HostSnapshot?
+        var rows: SnapshotRows?
+        var rejection: String?
+    }
+
+    private func storeBatch(_ documents: [(source: String, bytes: ArraySlice<UInt8>)], report: inout ImportReport) throws {
+        guard !documents.isEmpty else { return }
+        var prepared = [Prepared](repeating: Prepared(), count: documents.count)
+        prepared.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer
+            DispatchQueue.concurrentPerform(iterations: documents.count) { i in
+                out[i] = Self.prepare(documents[i].bytes)
+            }
+        }
+        for (document, item) in zip(documents, prepared) {
+            guard let snapshot = item.snapshot, let rows = item.rows else {
+                report.rejected.append(.init(source: document.source, reason: item.rejection ?? "not a snapshot"))
+                continue
+            }
+            do {
+                switch try store.store(snapshot, rows: rows, labels: labels) {
+                case .new: report.new += 1
+                case .unchanged: report.unchanged += 1
+                case .duplicate: report.duplicate += 1
+                }
+            } catch StoreError.rejected(let why) {
+                report.rejected.append(.init(source: document.source, reason: why))
+            }
+        }
+    }
+
+    private static func prepare(_ bytes: ArraySlice<UInt8>) -> Prepared {
+        if let why = SnapshotValidator.checkRaw(bytes) { return Prepared(rejection: why) }
+        let snapshot: HostSnapshot
+        do {
+            snapshot = try HostSnapshot.makeDecoder().decode(HostSnapshot.self, from: Data(bytes))
+        } catch let error as DecodingError {
+            return Prepared(rejection: describe(error))
+        } catch {
+            return Prepared(rejection: "\(error)")
+        }
+        if let why = SnapshotValidator.check(snapshot) { return Prepared(rejection: why) }
+        return Prepared(snapshot: snapshot, rows: SnapshotRows(snapshot))
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ c: DecodingError.Context) -> String {
+            c.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+        }
+        switch error {
+        case .dataCorrupted(let c): return c.codingPath.isEmpty ? "not valid JSON (truncated or damaged)" : "bad value at \(path(c)): \(c.debugDescription)"
+        case .keyNotFound(let key, let c): return "missing \(key.stringValue) at \(path(c).isEmpty ? "top level" : path(c))"
+        case .typeMismatch(_, let c), .valueNotFound(_, let c): return "unexpected value at \(path(c)): \(c.debugDescription)"
+        @unknown default: return "\(error)"
+        }
+    }
+}
+
+/// Reads a file descriptor line by line with a bounded buffer.
+struct LineReader {
+    let fd: Int32
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var eof = false
+
+    init(fd: Int32) {
+        self.fd = fd
+    }
+
+    /// The next line without its newline; nil at the end.
+    mutating func next() throws -> ArraySlice<UInt8>? {
+        while true {
+            if let newline = buffer[start...].firstIndex(of: 0x0a) {
+                let line = buffer[start..<newline]
+                start = newline + 1
+                return line
+            }
+            if eof {
+                guard start < buffer.count else { return nil }
+                let line = buffer[start...]
+                start = buffer.count
+                return line
+            }
+            if start > 0 {
+                buffer.removeSubrange(0..<start)
+                start = 0
+            }
+            var chunk = [UInt8](repeating: 0, count: 1 << 20)
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw StoreError.rejected("read failed: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { eof = true } else { buffer += chunk[0..<n] }
+        }
+    }
+}

@@ -1,0 +1,141 @@
+import GRDB
+import Inventory
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// One host as `hosts` lists it.
+public struct HostSummary: Codable, Sendable, Equatable {
+    public var hostname: String
+    public var labels: [String: String]
+    public var firstSeen: String
+    public var lastSeen: String
+    /// Collections recorded (each `collect --store` or imported snapshot).
+    public var observations: Int
+    /// Distinct contents over time.
+    public var snapshots: Int
+    public var pfCount: Int
+    public var vfCount: Int
+}
+
+/// One entry of a host's history: a distinct content and when it was seen.
+public struct HistoryEntry: Codable, Sendable, Equatable {
+    public var snapshotID: Int64
+    public var firstCollectedAt: String
+    public var lastCollectedAt: String
+    public var seenCount: Int
+    public var kernelRelease: String?
+    public var pfCount: Int
+    public var vfCount: Int
+    public var warningCount: Int
+}
+
+extension InventoryStore {
+    public func hosts(matching selection: [String: String] = [:]) throws -> [HostSummary] {
+        try read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT h.id, h.hostname, h.first_seen, h.last_seen,
+                       (SELECT count(*) FROM observations o WHERE o.host_id = h.id) AS observations,
+                       (SELECT count(*) FROM snapshots s WHERE s.host_id = h.id) AS snapshots,
+                       s.pf_count, s.vf_count
+                FROM hosts h LEFT JOIN snapshots s ON s.id = h.latest_snapshot_id
+                ORDER BY h.hostname
+                """)
+            var labels: [Int64: [String: String]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT host_id, key, value FROM host_labels") {
+                labels[row["host_id"], default: [:]][row["key"]] = row["value"] as String
+            }
+            return rows.compactMap { row -> HostSummary? in
+                let id: Int64 = row["id"]
+                let hostLabels = labels[id] ?? [:]
+                guard selection.allSatisfy({ hostLabels[$0.key] == $0.value }) else { return nil }
+                return HostSummary(
+                    hostname: row["hostname"], labels: hostLabels, firstSeen: row["first_seen"], lastSeen: row["last_seen"],
+                    observations: row["observations"], snapshots: row["snapshots"], pfCount: row["pf_count"] ?? 0,
+                    vfCount: row["vf_count"] ?? 0
+                )
+            }
+        }
+    }
+
+    /// A host's distinct contents, oldest first.
+    public func history(of hostname: String) throws -> [HistoryEntry] {
+        try read { db in
+            let hostID = try requireHost(db, hostname)
+            return try Row.fetchAll(db, sql: """
+                SELECT s.*, (SELECT count(*) FROM warnings w WHERE w.snapshot_id = s.id) AS warning_count
+                FROM snapshots s WHERE s.host_id = ? ORDER BY s.first_collected_at
+                """, arguments: [hostID]).map { row in
+                HistoryEntry(
+                    snapshotID: row["id"], firstCollectedAt: row["first_collected_at"], lastCollectedAt: row["last_collected_at"],
+                    seenCount: row["seen_count"], kernelRelease: row["kernel_release"], pfCount: row["pf_count"],
+                    vfCount: row["vf_count"], warningCount: row["warning_count"]
+                )
+            }
+        }
+    }
+
+    /// The snapshot of `hostname` as collected at or before `time` (the latest when nil).
+    public func snapshot(of hostname: String, at time: Date? = nil) throws -> HostSnapshot {
+        try read { db in
+            let observation = try self.observation(db, hostname, atOrBefore: time)
+            return try SnapshotRebuilder.snapshot(db, observation: observation)
+        }
+    }
+
+    /// For drift: the snapshot at or before `time` (the latest when nil) and the last one before it
+    /// with different content (the same one when the host never changed).
+    public func driftPair(of hostname: String, to time: Date? = nil) throws -> (older: HostSnapshot, newer: HostSnapshot) {
+        try read { db in
+            let newer = try observation(db, hostname, atOrBefore: time)
+            let hostID = try requireHost(db, hostname)
+            let older = try Row.fetchOne(db, sql: """
+                SELECT * FROM observations WHERE host_id = ? AND collected_at < ? AND snapshot_id != ?
+                ORDER BY collected_at DESC LIMIT 1
+                """, arguments: [hostID, newer.collectedAt, newer.snapshotID]).map { observation(hostname, $0) } ?? newer
+            return (try SnapshotRebuilder.snapshot(db, observation: older), try SnapshotRebuilder.snapshot(db, observation: newer))
+        }
+    }
+
+    private func observation(_ db: Database, _ hostname: String, atOrBefore time: Date?) throws -> SnapshotRebuilder.Observation {
+        let hostID = try requireHost(db, hostname)
+        let bound = time?.formatted(.iso8601) ?? "9999"  // sorts after every timestamp
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT * FROM observations WHERE host_id = ? AND collected_at <= ? ORDER BY collected_at DESC LIMIT 1
+            """, arguments: [hostID, bound]) else {
+            throw StoreError.notFound("a snapshot of \(hostname) at or before \(bound)")
+        }
+        return observation(hostname, row)
+    }
+
+    private func observation(_ hostname: String, _ row: Row) -> SnapshotRebuilder.Observation {
+        .init(hostname: hostname, collectedAt: row["collected_at"], snapshotID: row["snapshot_id"],
+              toolVersion: row["tool_version"], sourceKind: row["source_kind"], sourcePath: row["source_path"])
+    }
+
+    /// The latest snapshot of every host whose labels match `selection`.
+    public func latestSnapshots(matching selection: [String: String] = [:]) throws -> [HostSnapshot] {
+        let names = try hosts(matching: selection).map(\.hostname)
+        return try names.map { try snapshot(of: $0) }
+    }
+
+    public func labels(of hostname: String) throws -> [String: String] {
+        try read { db in
+            let hostID = try requireHost(db, hostname)
+            var labels: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT key, value FROM host_labels WHERE host_id = ?", arguments: [hostID]) {
+                labels[row["key"]] = row["value"] as String
+            }
+            return labels
+        }
+    }
+
+    private func requireHost(_ db: Database, _ hostname: String) throws -> Int64 {
+        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM hosts WHERE hostname = ?", arguments: [hostname]) else {
+            throw StoreError.notFound("host \(hostname)")
+        }
+        return id
+    }
+}

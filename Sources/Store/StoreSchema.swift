@@ -1,0 +1,146 @@
+import GRDB
+
+/// The database schema, as versioned migrations.
+///
+/// Why normalised columns and no JSON documents: operators query the store with the `sqlite3`
+/// shell, and fleet-wide rules read a few columns of every host's latest snapshot; both need plain
+/// columns. A snapshot is rebuilt from its rows (``SnapshotRows``), so every field has a column.
+enum StoreSchema {
+    /// Migration identifiers this build knows, oldest first. A database that has applied an
+    /// identifier not in this list was written by a newer sriov-audit.
+    static let migrations = ["v1-inventory"]
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-inventory") { db in
+            try db.execute(sql: v1)
+        }
+        return migrator
+    }
+
+    static let v1 = """
+        CREATE TABLE hosts (
+            id INTEGER PRIMARY KEY,
+            hostname TEXT NOT NULL UNIQUE,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            latest_snapshot_id INTEGER
+        );
+        CREATE TABLE host_labels (
+            host_id INTEGER NOT NULL REFERENCES hosts(id) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (host_id, key)
+        ) WITHOUT ROWID;
+        -- One row per distinct content of a host: collecting an unchanged host adds an observation,
+        -- not a snapshot.
+        CREATE TABLE snapshots (
+            id INTEGER PRIMARY KEY,
+            host_id INTEGER NOT NULL REFERENCES hosts(id) ON DELETE CASCADE,
+            content_hash TEXT NOT NULL,
+            first_collected_at TEXT NOT NULL,
+            last_collected_at TEXT NOT NULL,
+            seen_count INTEGER NOT NULL,
+            schema_version INTEGER NOT NULL,
+            kernel_release TEXT,
+            kernel_cmdline TEXT,
+            iommu_enabled INTEGER,
+            iommu_units TEXT,
+            iommu_group_count INTEGER NOT NULL,
+            iommu_cmdline_options TEXT NOT NULL,
+            pci_device_count INTEGER NOT NULL,
+            pf_count INTEGER NOT NULL,
+            vf_count INTEGER NOT NULL,
+            UNIQUE (host_id, content_hash)
+        );
+        -- Every collection or import of a host: when, by which tool, from where, and which content.
+        CREATE TABLE observations (
+            host_id INTEGER NOT NULL REFERENCES hosts(id) ON DELETE CASCADE,
+            collected_at TEXT NOT NULL,
+            snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+            tool_version TEXT NOT NULL,
+            source_kind TEXT NOT NULL,
+            source_path TEXT,
+            PRIMARY KEY (host_id, collected_at)
+        ) WITHOUT ROWID;
+        CREATE INDEX observations_by_snapshot ON observations(snapshot_id);
+        CREATE TABLE pci_devices (
+            snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+            address TEXT NOT NULL,
+            vendor_id TEXT NOT NULL, device_id TEXT NOT NULL,
+            subsystem_vendor_id TEXT, subsystem_device_id TEXT,
+            vendor_name TEXT, device_name TEXT, subsystem_name TEXT,
+            class_code TEXT NOT NULL, class_name TEXT, revision TEXT,
+            driver TEXT, driver_override TEXT, numa_node INTEGER, iommu_group INTEGER,
+            parent_bridges TEXT NOT NULL, pcie_type TEXT,
+            link_current_speed TEXT, link_current_width INTEGER, link_max_speed TEXT, link_max_width INTEGER,
+            has_link INTEGER NOT NULL,
+            config_space_size INTEGER NOT NULL,
+            physfn TEXT, interfaces TEXT NOT NULL,
+            sriov_cap_offset INTEGER, sriov_vf_enable INTEGER, sriov_vf_mse INTEGER, sriov_ari INTEGER,
+            sriov_initial_vfs INTEGER, sriov_total_vfs INTEGER, sriov_num_vfs INTEGER, sriov_fdl INTEGER,
+            sriov_first_vf_offset INTEGER, sriov_vf_stride INTEGER, sriov_vf_device_id TEXT,
+            sriov_page_sizes INTEGER, sriov_system_page_size INTEGER,
+            acs_offset INTEGER, acs_capability INTEGER, acs_control INTEGER,
+            PRIMARY KEY (snapshot_id, address)
+        ) WITHOUT ROWID;
+        CREATE TABLE physical_functions (
+            snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+            address TEXT NOT NULL,
+            total_vfs INTEGER, num_vfs INTEGER, vf_offset INTEGER, vf_stride INTEGER, vf_device_id TEXT,
+            drivers_autoprobe INTEGER, vf_total_msix INTEGER, source TEXT NOT NULL, interfaces TEXT NOT NULL,
+            driver TEXT, driver_version TEXT, firmware_version TEXT, erom_version TEXT, bus_info TEXT,
+            PRIMARY KEY (snapshot_id, address)
+        ) WITHOUT ROWID;
+        CREATE TABLE virtual_functions (
+            snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+            address TEXT NOT NULL,
+            pf_address TEXT NOT NULL, vf_index INTEGER NOT NULL,
+            driver TEXT, iommu_group INTEGER, interfaces TEXT NOT NULL, effective_mac TEXT,
+            -- the PF interface whose VF table (interface_vfs) holds this VF's settings
+            config_interface TEXT,
+            PRIMARY KEY (snapshot_id, address)
+        ) WITHOUT ROWID;
+        CREATE TABLE interfaces (
+            snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+            name TEXT NOT NULL, ifindex INTEGER NOT NULL, mac TEXT, mtu INTEGER, oper_state TEXT,
+            admin_up INTEGER NOT NULL, carrier INTEGER, speed_mbps INTEGER, link_type TEXT,
+            parent_bus TEXT, parent_device TEXT, phys_port_name TEXT, phys_switch_id TEXT,
+            driver TEXT, driver_version TEXT, firmware_version TEXT, erom_version TEXT, bus_info TEXT,
+            num_vfs INTEGER,
+            PRIMARY KEY (snapshot_id, name)
+        ) WITHOUT ROWID;
+        -- A PF interface's VF table (IFLA_VFINFO_LIST): the administrator's settings per VF index.
+        CREATE TABLE interface_vfs (
+            snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+            interface TEXT NOT NULL, vf_index INTEGER NOT NULL,
+            mac TEXT NOT NULL, vlan INTEGER NOT NULL, qos INTEGER NOT NULL, vlan_protocol TEXT,
+            spoofchk INTEGER, trust INTEGER, link_state TEXT,
+            min_tx_rate INTEGER, max_tx_rate INTEGER, tx_rate INTEGER, rss_query INTEGER,
+            PRIMARY KEY (snapshot_id, interface, vf_index)
+        ) WITHOUT ROWID;
+        CREATE TABLE iommu_groups (
+            snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+            group_id INTEGER NOT NULL, type TEXT, name TEXT,
+            members TEXT NOT NULL, other_members TEXT NOT NULL, member_count INTEGER NOT NULL,
+            PRIMARY KEY (snapshot_id, group_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE warnings (
+            snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL, kind TEXT NOT NULL, subject TEXT NOT NULL, message TEXT NOT NULL,
+            PRIMARY KEY (snapshot_id, seq)
+        ) WITHOUT ROWID;
+        -- Each VF with its admin settings, for queries.
+        CREATE VIEW vf_settings AS
+            SELECT v.snapshot_id, v.address, v.pf_address, v.vf_index, v.driver, v.iommu_group, v.effective_mac,
+                   c.mac AS admin_mac, c.vlan, c.qos, c.vlan_protocol, c.spoofchk, c.trust, c.link_state,
+                   c.min_tx_rate, c.max_tx_rate
+            FROM virtual_functions v
+            LEFT JOIN interface_vfs c
+              ON c.snapshot_id = v.snapshot_id AND c.interface = v.config_interface AND c.vf_index = v.vf_index;
+        -- The latest snapshot of every host.
+        CREATE VIEW latest_snapshots AS
+            SELECT h.hostname, h.last_seen, s.*
+            FROM hosts h JOIN snapshots s ON s.id = h.latest_snapshot_id;
+        """
+}
