@@ -1,24 +1,41 @@
+import Collector
 import Foundation
+import Inventory
 import TestSupport
 
-// sriov-audit-fixtures: derives test and benchmark trees from the real captures.
+// sriov-audit-fixtures: derives test and benchmark data from the real captures.
 //   sriov-audit-fixtures large-host OUTDIR [PFS [VFS_PER_PF]]
-let arguments = CommandLine.arguments.dropFirst()
-guard arguments.first == "large-host", arguments.count >= 2 else {
-    FileHandle.standardError.write(Data("usage: sriov-audit-fixtures large-host OUTDIR [PFS [VFS_PER_PF]]\n".utf8))
+//   sriov-audit-fixtures fleet OUT.jsonl HOSTS [VFS_PER_HOST]
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
     exit(2)
 }
-let list = Array(arguments)
-let output = list[1]
-let builder = LargeHostBuilder(pfs: list.count > 2 ? Int(list[2]) ?? 8 : 8, vfsPerPF: list.count > 3 ? Int(list[3]) ?? 128 : 128)
-if FileManager.default.fileExists(atPath: output) {
-    FileHandle.standardError.write(Data("\(output) exists; choose a new folder\n".utf8))
-    exit(2)
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard arguments.count >= 2 else {
+    fail("usage: sriov-audit-fixtures large-host OUTDIR [PFS [VFS_PER_PF]] | fleet OUT.jsonl HOSTS [VFS_PER_HOST]")
 }
+let output = arguments[1]
+if FileManager.default.fileExists(atPath: output) { fail("\(output) exists; choose a new path") }
 do {
-    try builder.build(at: output)
-    print("built \(output): \(builder.pfs) PFs x \(builder.vfsPerPF) VFs")
+    switch arguments[0] {
+    case "large-host":
+        let builder = LargeHostBuilder(pfs: arguments.count > 2 ? Int(arguments[2]) ?? 8 : 8,
+                                       vfsPerPF: arguments.count > 3 ? Int(arguments[3]) ?? 128 : 128)
+        try builder.build(at: output)
+        print("built \(output): \(builder.pfs) PFs x \(builder.vfsPerPF) VFs")
+    case "fleet":
+        guard arguments.count >= 3, let hosts = Int(arguments[2]) else { fail("fleet OUT.jsonl HOSTS [VFS_PER_HOST]") }
+        let vfs = arguments.count > 3 ? Int(arguments[3]) ?? 64 : 64
+        let tree = NSTemporaryDirectory() + "sriov-audit-fleet-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: tree) }
+        try LargeHostBuilder(pfs: 1, vfsPerPF: vfs).build(at: tree)
+        let base = try Collector().collectCapture(at: tree)
+        try FleetBuilder(base: base).writeJSONLines(count: hosts, to: output)
+        print("wrote \(output): \(hosts) hosts with \(base.virtualFunctions.count) VFs each")
+    default:
+        fail("unknown fixture kind \(arguments[0])")
+    }
 } catch {
-    FileHandle.standardError.write(Data("failed: \(error)\n".utf8))
-    exit(1)
+    fail("failed: \(error)")
 }
