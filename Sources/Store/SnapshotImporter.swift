@@ -136,26 +136,12 @@ public struct SnapshotImporter {
         if let why = SnapshotValidator.checkRaw(bytes) { return Prepared(rejection: why) }
         let snapshot: HostSnapshot
         do {
-            snapshot = try HostSnapshot.makeDecoder().decode(HostSnapshot.self, from: Data(bytes))
-        } catch let error as DecodingError {
-            return Prepared(rejection: describe(error))
+            snapshot = try HostSnapshot(jsonBytes: Array(bytes))
         } catch {
-            return Prepared(rejection: "\(error)")
+            return Prepared(rejection: "not a snapshot: \(error)")
         }
         if let why = SnapshotValidator.check(snapshot) { return Prepared(rejection: why) }
         return Prepared(snapshot: snapshot, rows: SnapshotRows(snapshot))
-    }
-
-    static func describe(_ error: DecodingError) -> String {
-        func path(_ c: DecodingError.Context) -> String {
-            c.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-        }
-        switch error {
-        case .dataCorrupted(let c): return c.codingPath.isEmpty ? "not valid JSON (truncated or damaged)" : "bad value at \(path(c)): \(c.debugDescription)"
-        case .keyNotFound(let key, let c): return "missing \(key.stringValue) at \(path(c).isEmpty ? "top level" : path(c))"
-        case .typeMismatch(_, let c), .valueNotFound(_, let c): return "unexpected value at \(path(c)): \(c.debugDescription)"
-        @unknown default: return "\(error)"
-        }
     }
 }
 

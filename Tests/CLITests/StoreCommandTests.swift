@@ -77,7 +77,7 @@ final class StoreCommandTests: XCTestCase {
         let r = try shell(CLI.binary, ["import", "-", "--db", db], input: Data(lines.joined(separator: "\n").utf8))
         XCTAssertEqual(r.status, 1, "a rejected document makes the exit status 1")
         XCTAssertTrue(r.stdout.contains("imported 21 snapshot(s): 20 new, 0 unchanged, 0 already stored, 1 rejected"), r.stdout)
-        XCTAssertTrue(r.stdout.contains("rejected stdin:6: not valid JSON (truncated or damaged)"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("rejected stdin:6: not a snapshot: unexpected end of the document (truncated)"), r.stdout)
         let again = try CLI.run(["import", fleet, "--db", db, "--format", "json"])
         XCTAssertEqual(again.status, 0)
         XCTAssertTrue(again.stdout.contains("\"duplicate\" : 20"), again.stdout)
