@@ -60,7 +60,7 @@ struct CaptureNetworkSource: NetworkSource {
         switch ReadOnlyFiles.read(layout.ipLinkJSON, limit: 256 << 20) {
         case .contents(let bytes):
             do {
-                return try IPLinkJSON.parse(Data(bytes))
+                return try IPLinkJSON.parse(bytes)
             } catch {
                 log.add(.malformed, layout.ipLinkJSON, "\(error)")
             }

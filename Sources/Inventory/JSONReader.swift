@@ -20,7 +20,7 @@ public struct JSONReader {
         self.bytes = bytes
     }
 
-    func fail(_ message: String) -> Failure {
+    public func fail(_ message: String) -> Failure {
         Failure(message: key.isEmpty ? message : "\(message) (in \"\(key)\")", offset: i)
     }
 
@@ -90,14 +90,26 @@ public struct JSONReader {
     public mutating func string() throws -> String {
         try expect(0x22)
         let start = i
-        // Fast path: no escapes.
+        // Fast path: no escapes; plain ASCII needs no UTF-8 validation.
+        var ascii = true
         while i < bytes.count, bytes[i] != 0x22, bytes[i] != 0x5c {
-            if bytes[i] < 0x20 { throw fail("control character in a string") }
+            let c = bytes[i]
+            if c < 0x20 { throw fail("control character in a string") }
+            if c >= 0x80 { ascii = false }
             i += 1
         }
         guard i < bytes.count else { throw fail("unexpected end of the document (truncated)") }
         if bytes[i] == 0x22 {
             defer { i += 1 }
+            if ascii {
+                let end = i
+                return bytes.withUnsafeBufferPointer { buffer in
+                    String(unsafeUninitializedCapacity: end - start) { out in
+                        _ = out.initialize(fromContentsOf: buffer[start..<end])
+                        return end - start
+                    }
+                }
+            }
             guard let s = String(validating: bytes[start..<i], as: UTF8.self) else { throw fail("string is not UTF-8") }
             return s
         }

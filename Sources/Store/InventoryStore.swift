@@ -24,6 +24,11 @@ public final class InventoryStore: @unchecked Sendable {
         configuration.readonly = readOnly
         configuration.foreignKeysEnabled = true
         configuration.journalMode = readOnly ? .default : .wal
+        configuration.prepareDatabase { db in
+            // WAL with synchronous=NORMAL: a commit is durable against a crash of the process, and a
+            // power loss can only lose the last commits, never corrupt the file.
+            if !readOnly { try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16000") }
+        }
         if !readOnly {
             let directory = parentDirectory(of: path)
             if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {

@@ -74,10 +74,17 @@ public struct SnapshotImporter {
     }
 
     /// A pretty document (first line `{`) is one snapshot; otherwise every non-empty line is one.
+    /// Batches are decoded on all cores while the previous batch is being written.
     private func importStream(fd: Int32, name: String, report: inout ImportReport) throws {
         var reader = LineReader(fd: fd)
-        var pending: [(source: String, bytes: ArraySlice<UInt8>)] = []
+        var pending: [Document] = []
+        var inFlight: DecodedBatch?
         var lineNumber = 0
+        func flush(_ documents: [Document], report: inout ImportReport) throws {
+            let next = DecodedBatch(documents)
+            if let previous = inFlight { try write(previous, report: &report) }
+            inFlight = next
+        }
         while let line = try reader.next() {
             lineNumber += 1
             if lineNumber == 1, line.elementsEqual("{".utf8) || line.elementsEqual("{\r".utf8) {
@@ -87,35 +94,54 @@ public struct SnapshotImporter {
                     whole.append(0x0a)
                     if whole.count > SnapshotValidator.maxDocumentBytes { break }
                 }
-                pending.append((name, whole[...]))
+                pending.append(Document(source: name, bytes: whole[...]))
                 break
             }
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) { continue }
-            pending.append(("\(name):\(lineNumber)", line))
+            pending.append(Document(source: "\(name):\(lineNumber)", bytes: line))
             if pending.count >= batchSize {
-                try storeBatch(pending, report: &report)
+                try flush(pending, report: &report)
                 pending.removeAll(keepingCapacity: true)
             }
         }
-        try storeBatch(pending, report: &report)
+        if !pending.isEmpty { try flush(pending, report: &report) }
+        if let last = inFlight { try write(last, report: &report) }
     }
 
-    private struct Prepared: @unchecked Sendable {
-        var snapshot: HostSnapshot?
-        var rows: SnapshotRows?
-        var rejection: String?
+    struct Document: Sendable {
+        var source: String
+        var bytes: ArraySlice<UInt8>
     }
 
-    private func storeBatch(_ documents: [(source: String, bytes: ArraySlice<UInt8>)], report: inout ImportReport) throws {
-        guard !documents.isEmpty else { return }
-        var prepared = [Prepared](repeating: Prepared(), count: documents.count)
-        prepared.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let out = buffer
-            DispatchQueue.concurrentPerform(iterations: documents.count) { i in
-                out[i] = Self.prepare(documents[i].bytes)
+    /// A batch being decoded and checked in the background, on every core.
+    private final class DecodedBatch: @unchecked Sendable {
+        let documents: [Document]
+        private var prepared: [Prepared]
+        private let done = DispatchGroup()
+
+        init(_ documents: [Document]) {
+            self.documents = documents
+            prepared = [Prepared](repeating: Prepared(), count: documents.count)
+            done.enter()
+            DispatchQueue.global().async { [self] in
+                prepared.withUnsafeMutableBufferPointer { buffer in
+                    nonisolated(unsafe) let out = buffer
+                    DispatchQueue.concurrentPerform(iterations: documents.count) { i in
+                        out[i] = SnapshotImporter.prepare(documents[i].bytes)
+                    }
+                }
+                done.leave()
             }
         }
-        for (document, item) in zip(documents, prepared) {
+
+        var results: [Prepared] {
+            done.wait()
+            return prepared
+        }
+    }
+
+    private func write(_ batch: DecodedBatch, report: inout ImportReport) throws {
+        for (document, item) in zip(batch.documents, batch.results) {
             guard let snapshot = item.snapshot, let rows = item.rows else {
                 report.rejected.append(.init(source: document.source, reason: item.rejection ?? "not a snapshot"))
                 continue
@@ -132,7 +158,13 @@ public struct SnapshotImporter {
         }
     }
 
-    private static func prepare(_ bytes: ArraySlice<UInt8>) -> Prepared {
+    fileprivate struct Prepared: @unchecked Sendable {
+        var snapshot: HostSnapshot?
+        var rows: SnapshotRows?
+        var rejection: String?
+    }
+
+    fileprivate static func prepare(_ bytes: ArraySlice<UInt8>) -> Prepared {
         if let why = SnapshotValidator.checkRaw(bytes) { return Prepared(rejection: why) }
         let snapshot: HostSnapshot
         do {
