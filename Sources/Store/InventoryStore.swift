@@ -1,4 +1,7 @@
 import GRDB
+#if canImport(Glibc)
+import Glibc
+#endif
 import Inventory
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -58,7 +61,7 @@ public final class InventoryStore: @unchecked Sendable {
             }
             let unknown = applied.filter { !StoreSchema.migrations.contains($0) }
             if !unknown.isEmpty { throw StoreError.newerSchema(path: path, unknown: unknown) }
-            if migrate { try migrator.migrate(queue) }
+            if migrate { try migrateRacingOthers(migrator) }
         } catch let error as StoreError {
             throw error
         } catch {
@@ -66,10 +69,39 @@ public final class InventoryStore: @unchecked Sendable {
         }
     }
 
+    /// Two processes creating the same new database both try to migrate it; the loser fails
+    /// ("table hosts already exists") after the winner committed, and then finds it done.
+    private func migrateRacingOthers(_ migrator: DatabaseMigrator) throws {
+        var attempt = 0
+        while true {
+            do {
+                try migrator.migrate(queue)
+                return
+            } catch {
+                attempt += 1
+                if try queue.read({ try migrator.hasCompletedMigrations($0) }) { return }
+                if attempt >= 5 { throw error }
+                usleep(useconds_t(50_000 * attempt))
+            }
+        }
+    }
+
     /// A write in one transaction; any failure rolls it back and is reported naming the file.
+    ///
+    /// IMMEDIATE, not deferred: a deferred transaction that has read and then finds another
+    /// process committed in between fails at once with SQLITE_BUSY (the busy timeout does not
+    /// apply to it); taking the write lock first makes concurrent writers wait their turn.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         do {
-            return try queue.write(body)
+            return try queue.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                guard let result else { throw StoreError.corrupt("transaction ended without a result") }
+                return result
+            }
         } catch let error as StoreError {
             throw error
         } catch {
