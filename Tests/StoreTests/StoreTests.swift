@@ -145,7 +145,7 @@ final class StoreTests: XCTestCase {
     }
 
     func testCorruptNewerAndUnopenableDatabases() throws {
-        FileManager.default.createFile(atPath: path, contents: Data(repeating: 0x41, count: 8192))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(repeating: 0x41, count: 8192))
         XCTAssertThrowsError(try InventoryStore(path: path)) { error in
             XCTAssertTrue("\(error)".contains("damaged") && "\(error)".contains(self.path), "\(error)")
         }
@@ -165,7 +165,7 @@ final class StoreTests: XCTestCase {
     }
 
     private func fileSize() throws -> Int {
-        try ["", "-wal"].reduce(0) { sum, suffix in
+        ["", "-wal"].reduce(0) { sum, suffix in
             sum + ((try? FileManager.default.attributesOfItem(atPath: path + suffix)[.size] as? Int) ?? 0)
         }
     }
