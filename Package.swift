@@ -50,7 +50,7 @@ let package = Package(
         // Test-only: fixture builder (derived variants of the real captures) and oracles.
         .target(name: "TestSupport", dependencies: ["Inventory"], path: "Tests/TestSupport"),
         .executableTarget(
-            name: "sriov-audit-fixtures", dependencies: ["TestSupport", "Collector", "Inventory"], path: "Tests/FixtureBuilderTool"
+            name: "sriov-audit-fixtures", dependencies: ["TestSupport", "Collector", "Inventory", "Store"], path: "Tests/FixtureBuilderTool"
         ),
         .testTarget(name: "InventoryTests", dependencies: ["Inventory"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Inventory", "Collector", "TestSupport"]),

@@ -6,8 +6,8 @@ import Inventory
 /// The one mapping between ``HostSnapshot`` and the schema: every field has a column, so a stored
 /// snapshot is rebuilt exactly (a round-trip test holds it to that). The content digest is taken
 /// over the same rows, so two collections differ in digest exactly when some stored field differs.
-struct SnapshotRows {
-    struct Table {
+public struct SnapshotRows: Sendable {
+    struct Table: Sendable {
         let name: String
         let columns: [String]
         var rows: [[SQLValue]] = []
@@ -16,7 +16,7 @@ struct SnapshotRows {
     /// Content columns of `snapshots` (the header fields that belong to the content).
     var header: [SQLValue]
     var tables: [Table]
-    var contentHash: String
+    public var contentHash: String
 
     static let headerColumns = [
         "schema_version", "kernel_release", "kernel_cmdline", "iommu_enabled", "iommu_units",
@@ -53,7 +53,7 @@ struct SnapshotRows {
 
     // MARK: - flattening
 
-    init(_ snapshot: HostSnapshot) {
+    public init(_ snapshot: HostSnapshot) {
         header = [
             SQLValue(snapshot.schemaVersion), SQLValue(snapshot.host.kernelRelease), SQLValue(snapshot.host.kernelCommandLine),
             SQLValue(snapshot.iommu.enabled), SQLValue(snapshot.iommu.units.map { $0.joined(separator: " ") }),

@@ -24,7 +24,8 @@ extension InventoryStore {
         try store(snapshot, rows: SnapshotRows(snapshot), labels: labels)
     }
 
-    func store(_ snapshot: HostSnapshot, rows: SnapshotRows, labels: [String: String]) throws -> StoreOutcome {
+    /// Stores a snapshot whose rows were prepared beforehand (on another thread, for imports).
+    public func store(_ snapshot: HostSnapshot, rows: SnapshotRows, labels: [String: String]) throws -> StoreOutcome {
         let collectedAt = snapshot.collectedAt.formatted(.iso8601)
         return try write { db in
             let hostID = try hostID(db, snapshot.host.hostname, seenAt: collectedAt)

@@ -1,6 +1,7 @@
 import Collector
 import Foundation
 import Inventory
+import Store
 import TestSupport
 
 // sriov-audit-fixtures: derives test and benchmark data from the real captures.
@@ -33,6 +34,20 @@ do {
         let base = try Collector().collectCapture(at: tree)
         try FleetBuilder(base: base).writeJSONLines(count: hosts, to: output)
         print("wrote \(output): \(hosts) hosts with \(base.virtualFunctions.count) VFs each")
+    case "store-timing":
+        // Times InventoryStore.store alone on already-decoded snapshots: where the import's time goes.
+        guard arguments.count >= 3 else { fail("store-timing NEW.db FLEET.jsonl") }
+        let data = try [UInt8](Data(contentsOf: URL(fileURLWithPath: arguments[2])))
+        let snapshots = try data.split(separator: 0x0a).map { try HostSnapshot(jsonBytes: Array($0)) }
+        let store = try InventoryStore(path: output)
+        var start = Date()
+        let rows = snapshots.map(SnapshotRows.init)
+        let rowSeconds = Date().timeIntervalSince(start)
+        start = Date()
+        for (s, r) in zip(snapshots, rows) { _ = try store.store(s, rows: r, labels: [:]) }
+        let seconds = Date().timeIntervalSince(start)
+        print(String(format: "%d snapshots: rows and digest %.2f ms each, store %.2f ms each", snapshots.count,
+                     rowSeconds * 1000 / Double(snapshots.count), seconds * 1000 / Double(snapshots.count)))
     default:
         fail("unknown fixture kind \(arguments[0])")
     }
