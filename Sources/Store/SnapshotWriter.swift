@@ -30,13 +30,13 @@ extension InventoryStore {
         return try write { db in
             let hostID = try hostID(db, snapshot.host.hostname, seenAt: collectedAt)
             for (key, value) in labels.sorted(by: { $0.key < $1.key }) {
-                try db.execute(sql: "INSERT OR REPLACE INTO host_labels (host_id, key, value) VALUES (?, ?, ?)",
-                               arguments: [hostID, key, value])
+                try db.cachedStatement(sql: "INSERT OR REPLACE INTO host_labels (host_id, key, value) VALUES (?, ?, ?)")
+                    .execute(arguments: [hostID, key, value])
             }
-            if let existing = try Row.fetchOne(db, sql: """
+            if let existing = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT o.snapshot_id, s.content_hash FROM observations o JOIN snapshots s ON s.id = o.snapshot_id
                 WHERE o.host_id = ? AND o.collected_at = ?
-                """, arguments: [hostID, collectedAt]) {
+                """), arguments: [hostID, collectedAt]) {
                 let storedHash: String = existing["content_hash"]
                 guard storedHash == rows.contentHash else {
                     throw StoreError.rejected("a different snapshot of \(snapshot.host.hostname) collected at \(collectedAt) is already stored")
@@ -44,13 +44,13 @@ extension InventoryStore {
                 return .duplicate(snapshotID: existing["snapshot_id"])
             }
             let outcome: StoreOutcome
-            if let id = try Int64.fetchOne(db, sql: "SELECT id FROM snapshots WHERE host_id = ? AND content_hash = ?",
+            if let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM snapshots WHERE host_id = ? AND content_hash = ?"),
                                            arguments: [hostID, rows.contentHash]) {
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     UPDATE snapshots SET seen_count = seen_count + 1,
                         first_collected_at = min(first_collected_at, ?1), last_collected_at = max(last_collected_at, ?1)
                     WHERE id = ?2
-                    """, arguments: [collectedAt, id])
+                    """).execute(arguments: [collectedAt, id])
                 outcome = .unchanged(snapshotID: id)
             } else {
                 let columns = ["host_id", "content_hash", "first_collected_at", "last_collected_at", "seen_count"] + SnapshotRows.headerColumns
@@ -63,26 +63,27 @@ extension InventoryStore {
                 outcome = .new(snapshotID: id)
             }
             let snapshotID: Int64 = switch outcome { case .new(let id), .unchanged(let id), .duplicate(let id): id }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO observations (host_id, collected_at, snapshot_id, tool_version, source_kind, source_path)
                 VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [hostID, collectedAt, snapshotID, snapshot.toolVersion, snapshot.source.kind.rawValue, snapshot.source.path])
+                """).execute(arguments: [hostID, collectedAt, snapshotID, snapshot.toolVersion, snapshot.source.kind.rawValue, snapshot.source.path])
             // The host's latest snapshot is the one of its newest observation.
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE hosts SET latest_snapshot_id = (SELECT snapshot_id FROM observations WHERE host_id = ?1
                     ORDER BY collected_at DESC LIMIT 1) WHERE id = ?1
-                """, arguments: [hostID])
+                """).execute(arguments: [hostID])
             return outcome
         }
     }
 
     private func hostID(_ db: Database, _ hostname: String, seenAt: String) throws -> Int64 {
-        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM hosts WHERE hostname = ?", arguments: [hostname]) {
-            try db.execute(sql: "UPDATE hosts SET first_seen = min(first_seen, ?1), last_seen = max(last_seen, ?1) WHERE id = ?2",
-                           arguments: [seenAt, id])
+        if let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM hosts WHERE hostname = ?"), arguments: [hostname]) {
+            try db.cachedStatement(sql: "UPDATE hosts SET first_seen = min(first_seen, ?1), last_seen = max(last_seen, ?1) WHERE id = ?2")
+                .execute(arguments: [seenAt, id])
             return id
         }
-        try db.execute(sql: "INSERT INTO hosts (hostname, first_seen, last_seen) VALUES (?, ?, ?)", arguments: [hostname, seenAt, seenAt])
+        try db.cachedStatement(sql: "INSERT INTO hosts (hostname, first_seen, last_seen) VALUES (?, ?, ?)")
+            .execute(arguments: [hostname, seenAt, seenAt])
         return db.lastInsertedRowID
     }
 
