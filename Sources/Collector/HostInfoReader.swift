@@ -14,7 +14,7 @@ public enum HostIdentity {
     /// A hostname as found in a file: first line, trimmed; nil when empty or `(none)`.
     public static func parseHostname(_ text: String) -> String? {
         let line = text.split(separator: "\n", omittingEmptySubsequences: true).first.map {
-            $0.trimmingCharacters(in: " \t\r")
+            $0.trimming(" \t\r")
         }
         guard let line, !line.isEmpty, line != "(none)" else { return nil }
         return line
@@ -28,7 +28,8 @@ public enum HostIdentity {
 }
 
 extension StringProtocol {
-    func trimmingCharacters(in set: String) -> String {
+    /// Without leading and trailing characters from `set`.
+    func trimming(_ set: String) -> String {
         let chars = Set(set)
         var view = Substring(self)
         while let first = view.first, chars.contains(first) { view = view.dropFirst() }
