@@ -147,7 +147,7 @@ final class StoreCommandTests: XCTestCase {
     }
 
     func testReadOnlyAndDamagedDatabases() throws {
-        FileManager.default.createFile(atPath: db, contents: Data("this is not sqlite".utf8))
+        _ = FileManager.default.createFile(atPath: db, contents: Data("this is not sqlite".utf8))
         let damaged = try CLI.run(["hosts", "--db", db])
         XCTAssertEqual(damaged.status, 2)
         XCTAssertTrue(damaged.stderr.contains("the inventory database is damaged: \(db)"), damaged.stderr)

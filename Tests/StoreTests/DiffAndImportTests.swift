@@ -68,7 +68,7 @@ final class ImportTests: XCTestCase {
     }
 
     private func write(_ name: String, _ text: String) {
-        FileManager.default.createFile(atPath: dir + "/in/" + name, contents: Data(text.utf8))
+        _ = FileManager.default.createFile(atPath: dir + "/in/" + name, contents: Data(text.utf8))
     }
 
     /// A batch with good and hostile documents: each bad one is rejected with its reason, the rest lands.
