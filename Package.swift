@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Inventory", targets: ["Inventory"]),
         .library(name: "Collector", targets: ["Collector"]),
         .library(name: "Store", targets: ["Store"]),
+        .library(name: "Rules", targets: ["Rules"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -37,6 +38,7 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
+        .target(name: "Rules", dependencies: ["Inventory"]),
         .target(name: "Report", dependencies: ["Inventory", "Store"]),
         .executableTarget(
             name: "sriov-audit",
@@ -51,6 +53,7 @@ let package = Package(
             name: "sriov-audit-fixtures", dependencies: ["TestSupport", "Collector", "Inventory", "Store"], path: "Tests/FixtureBuilderTool"
         ),
         .testTarget(name: "InventoryTests", dependencies: ["Inventory"]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "Inventory", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Inventory", "Collector", "TestSupport"]),
         .testTarget(name: "CollectorTests", dependencies: ["Collector", "Inventory", "Report", "TestSupport"]),
         .testTarget(
