@@ -16,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Typed C shim over libpci: its lookups are variadic and its error handler calls exit(1).
@@ -38,7 +39,7 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
-        .target(name: "Rules", dependencies: ["Inventory"]),
+        .target(name: "Rules", dependencies: ["Inventory", .product(name: "Yams", package: "Yams")]),
         .target(name: "Report", dependencies: ["Inventory", "Store"]),
         .executableTarget(
             name: "sriov-audit",

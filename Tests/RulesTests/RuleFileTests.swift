@@ -1,0 +1,89 @@
+import Foundation
+import Rules
+import TestSupport
+import XCTest
+
+final class RuleFileTests: XCTestCase {
+    private var rulesDirectory: String { Fixtures.packageRoot + "/rules" }
+
+    func testShippedRuleFilesParse() throws {
+        let defaults = try RuleFileParser.parse(try String(contentsOfFile: rulesDirectory + "/default.yaml", encoding: .utf8), path: "default.yaml")
+        XCTAssertEqual(defaults.rules.count, 10)
+        XCTAssertEqual(defaults.rules.first?.check, .iommuEnabled)
+        XCTAssertEqual(defaults.rules.first?.severity, .critical)
+        XCTAssertEqual(defaults.rules.first { $0.id == "mac-unique-l2" }?.parameters, .macUnique(scope: .label("l2-domain"), withVLAN: false))
+        XCTAssertEqual(Set(defaults.rules.map(\.id)).count, defaults.rules.count)
+
+        let fleet = try RuleFileParser.parse(try String(contentsOfFile: rulesDirectory + "/examples/fleet-policy.yaml", encoding: .utf8), path: "fleet.yaml")
+        XCTAssertEqual(fleet.rules.count, 16)
+        let mlx = try XCTUnwrap(fleet.rules.first { $0.id == "mlx5-firmware-floor" })
+        XCTAssertEqual(mlx.selector.vendors, ["15b3"])
+        XCTAssertEqual(mlx.selector.devices.count, 6)
+        XCTAssertEqual(mlx.position, SourcePosition(line: 5, column: 5))
+        guard case .compatibility(let matrix) = fleet.rules.first(where: { $0.id == "mlx5-compat" })?.parameters else {
+            return XCTFail("no matrix")
+        }
+        XCTAssertEqual(matrix.count, 3)
+        XCTAssertEqual(matrix[2].note, "ConnectX-7")
+        XCTAssertEqual(Set(fleet.rules.map(\.check)).union(defaults.rules.map(\.check)), Set(CheckKind.allCases), "every check kind is shown")
+    }
+
+    /// Every mistake at once, each with its line and column.
+    func testEveryMistakeIsReportedWithItsPosition() throws {
+        let text = """
+            version: 1
+            rules:
+              - id: a
+                check: iommu-enabled
+                severity: critical
+              - id: a
+                check: firmware-minimum
+                severity: high
+                minimum: ">=banana"
+              - id: b
+                check: not-a-check
+                severity: high
+              - id: c
+                check: vf-capacity
+                severity: urgent
+                max-vfs-per-pf: lots
+                select: {vendor: "80861", device: [zz12]}
+              - id: d
+                check: vlan-allowed
+                severity: low
+                vlans: ["100-50", 4095]
+                colour: blue
+              - check: vf-driver
+                severity: low
+            extra: 1
+            """
+        XCTAssertThrowsError(try RuleFileParser.parse(text, path: "bad.yaml")) { error in
+            let lines = (error as? RuleFileErrors)?.errors.map(\.description) ?? []
+            XCTAssertEqual(lines, [
+                "bad.yaml:6:5: duplicate rule id `a` (first at line 3)",
+                "bad.yaml:9:14: `minimum`: \">=banana\" is not a version condition (>=, >, <=, < or = followed by a version)",
+                "bad.yaml:11:12: unknown check `not-a-check` (known: \(CheckKind.allCases.map(\.rawValue).joined(separator: ", ")))",
+                "bad.yaml:15:15: unknown severity `urgent` (info, low, medium, high, critical)",
+                "bad.yaml:16:21: `max-vfs-per-pf` is a whole number, 0 or more",
+                "bad.yaml:17:22: `vendor` wants 4 hex digits (`8086`), not `80861`",
+                "bad.yaml:17:39: `device` wants 4 hex digits (`8086`), not `zz12`",
+                "bad.yaml:21:12: `100-50` is not a VLAN ID or range within 0-4094",
+                "bad.yaml:21:12: `4095` is not a VLAN ID or range within 0-4094",
+                "bad.yaml:22:5: `colour` is not a parameter of `vlan-allowed`",
+                "bad.yaml:23:5: rule has no `id`",
+                "bad.yaml:23:5: `vf-driver` needs `allowed-drivers`",
+                "bad.yaml:25:1: unknown key `extra` (expected `version` or `rules`)",
+            ])
+        }
+    }
+
+    func testBrokenYAMLNamesItsPosition() {
+        XCTAssertThrowsError(try RuleFileParser.parse("rules:\n  - id: [unclosed\n", path: "x.yaml")) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.hasPrefix("x.yaml:3:1: not valid YAML:"), text)
+        }
+        XCTAssertThrowsError(try RuleFileParser.parse("- just a list", path: "y.yaml")) { error in
+            XCTAssertEqual("\(error)", "y.yaml:1:1: a rules file is a mapping with a `rules:` list")
+        }
+    }
+}
