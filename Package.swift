@@ -40,11 +40,11 @@ let package = Package(
             ]
         ),
         .target(name: "Rules", dependencies: ["Inventory", .product(name: "Yams", package: "Yams")]),
-        .target(name: "Report", dependencies: ["Inventory", "Store"]),
+        .target(name: "Report", dependencies: ["Inventory", "Store", "Rules"]),
         .executableTarget(
             name: "sriov-audit",
             dependencies: [
-                "Inventory", "Collector", "Store", "Report",
+                "Inventory", "Collector", "Store", "Rules", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

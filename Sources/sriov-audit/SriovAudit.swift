@@ -3,6 +3,7 @@ import Glibc
 #endif
 import ArgumentParser
 import Collector
+import Rules
 import Store
 #if canImport(FoundationEssentials)
 import FoundationEssentials  // not Foundation: it would load ICU and double the tool's memory
@@ -23,7 +24,7 @@ struct SriovAudit: ParsableCommand {
         version: SriovAuditVersion.current,
         subcommands: [
             CollectCommand.self, CaptureCommand.self, ImportCommand.self, HostsCommand.self, HistoryCommand.self,
-            ShowCommand.self, DiffCommand.self, PruneCommand.self,
+            ShowCommand.self, DiffCommand.self, PruneCommand.self, AuditCommand.self, RulesCommand.self,
         ],
         defaultSubcommand: nil
     )
@@ -58,3 +59,5 @@ extension CLIError: ReportedError {}
 extension Collector.Failure: ReportedError {}
 extension CaptureWriter.Failure: ReportedError {}
 extension StoreError: ReportedError {}
+extension RuleFileErrors: ReportedError {}
+extension RuleFileError: ReportedError {}

@@ -1,0 +1,73 @@
+/// The rules a new user gets without writing anything: `rules/default.yaml`, built into the binary
+/// so that an installed `sriov-audit audit` needs no files beside it (a test keeps the two equal).
+public enum DefaultRules {
+    public static let path = "rules/default.yaml"
+
+    public static let yaml = """
+# sriov-audit default rules: what a new user gets without writing anything.
+# Each rule: id, check (fixed names), severity (info, low, medium, high, critical), optional
+# `select` (vendor, device, subsystem, model, driver, pf, labels) and the check's parameters.
+version: 1
+rules:
+  - id: iommu-enabled
+    check: iommu-enabled
+    severity: critical
+    description: The IOMMU is on (groups exist and an IOMMU unit is registered); VFs given to guests need it.
+
+  - id: vf-isolation
+    check: iommu-isolation
+    severity: high
+    description: Every VF, and every device on vfio-pci, is alone in its IOMMU group or shares it only with unbound or vfio-pci devices.
+
+  - id: vf-capacity
+    check: vf-capacity
+    severity: high
+    description: numvfs is within totalvfs and every VF the PF announced exists (no partial creation).
+
+  - id: vf-driver-bound
+    check: vf-driver
+    severity: medium
+    description: Every VF is bound to a VF driver or vfio-pci; an unbound VF is unusable.
+    allowed-drivers: [iavf, ixgbevf, igbvf, i40evf, mlx5_core, mlx4_core, bnxt_en, qede, ice, vfio-pci, nvme]
+
+  - id: vf-mac-valid
+    check: mac-valid
+    severity: high
+    description: No multicast or broadcast VF MAC; no all-zero MAC on a VF that has a netdev.
+    zero-mac: netdev
+
+  - id: mac-unique-host
+    check: mac-unique
+    severity: high
+    description: No two interfaces or VFs of a host share a MAC.
+    scope: host
+
+  - id: mac-unique-l2
+    check: mac-unique
+    severity: high
+    description: No two hosts in the same L2 domain share a MAC (hosts without the label are each their own domain).
+    scope: label:l2-domain
+
+  - id: vlan-valid
+    check: vlan-allowed
+    severity: high
+    description: VF VLAN IDs are real (4095 is reserved) and QoS is 0-7.
+    vlans: ["0-4094"]
+    max-qos: 7
+
+  - id: vf-security
+    check: vf-security
+    severity: medium
+    description: Spoof checking is on and trust is off on every VF, unless exempted.
+
+  - id: firmware-aligned
+    check: firmware-aligned
+    severity: medium
+    description: Every PF of the same board model runs the same firmware across the fleet.
+    scope: fleet
+"""
+
+    public static func ruleSet() throws -> RuleSet {
+        try RuleFileParser.parse(yaml, path: path)
+    }
+}

@@ -1,0 +1,127 @@
+import ArgumentParser
+import Collector
+import Inventory
+import Report
+import Rules
+import Store
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+extension Severity: ExpressibleByArgument {}
+
+/// Where the hosts to audit come from, shared by `audit` and `check-upgrade`.
+struct AuditSources: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Audit a capture folder (repeatable).", valueName: "DIR"))
+    var root: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Audit snapshot JSON made by `collect --format json` (a file, or JSON lines; repeatable).", valueName: "FILE"))
+    var snapshot: [String] = []
+
+    @Flag(name: .long, help: "Audit the latest snapshot of every host in the database (see --select).")
+    var fleet = false
+
+    @Option(name: .customLong("select"), help: ArgumentHelp("With --fleet: only hosts with this label (repeatable).", valueName: "KEY=VALUE"))
+    var select: [String] = []
+
+    @OptionGroup var database: StoreOptions
+    @OptionGroup var labels: LabelOptions
+
+    var live: Bool { root.isEmpty && snapshot.isEmpty && !fleet }
+
+    func load(store storeLive: Bool) throws -> [AuditHost] {
+        let given = try labels.parsed()
+        if fleet {
+            let db = try database.open(readOnly: true)
+            let names = try db.hosts(matching: try LabelOptions.parse(select, option: "--select"))
+            return try names.map { AuditHost(snapshot: try db.snapshot(of: $0.hostname), labels: $0.labels) }
+        }
+        var hosts: [AuditHost] = []
+        for dir in root {
+            hosts.append(AuditHost(snapshot: try Collector().collectCapture(at: dir), labels: given))
+        }
+        for file in snapshot {
+            guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
+            let bytes = [UInt8](data)
+            let documents = bytes.first == UInt8(ascii: "{") && bytes.dropFirst().first == 0x0a ? [bytes[...]] : bytes.split(separator: 0x0a)
+            for (n, document) in documents.enumerated() where !document.allSatisfy({ $0 == 0x20 || $0 == 0x0d }) {
+                do {
+                    hosts.append(AuditHost(snapshot: try HostSnapshot(jsonBytes: Array(document)), labels: given))
+                } catch {
+                    throw CLIError("\(file)\(documents.count > 1 ? ":\(n + 1)" : ""): not a snapshot: \(error)")
+                }
+            }
+        }
+        if live {
+            let snapshot = Collector().collectLive()
+            var labels = given
+            if storeLive {
+                let db = try database.open()
+                try db.store(snapshot, labels: given)
+                labels = try db.labels(of: snapshot.host.hostname)
+            }
+            hosts.append(AuditHost(snapshot: snapshot, labels: labels))
+        }
+        return hosts
+    }
+}
+
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Audit hosts against a rules file: this host (collected and stored), captures, snapshot files or the fleet database.",
+        discussion: """
+            Prints PASS / WARN / FAIL per host and rule, with the device and a reason. \
+            Exit status: 0 nothing at or above --fail-on failed, 1 something did, 2 usage or input error.
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("The rules file (default: the built-in rules/default.yaml).", valueName: "FILE"))
+    var rules: String?
+
+    @OptionGroup var sources: AuditSources
+
+    @Flag(name: .long, help: "When auditing this host, do not store the snapshot in the database.")
+    var noStore = false
+
+    @Option(name: .long, help: "Lowest severity that makes the exit status 1 (info, low, medium, high, critical).")
+    var failOn: Severity = .high
+
+    @Option(name: .long, help: "Output format: table or json.")
+    var format: SnapshotFormat = .table
+
+    func run() throws {
+        let ruleSet = try loadRules(rules)
+        let hosts = try sources.load(store: !noStore)
+        let result = Auditor(rules: ruleSet).audit(hosts)
+        Console.out(format == .json ? try jsonText(result) : AuditText.render(result, failOn: failOn))
+        if !result.failures(atOrAbove: failOn).isEmpty { throw ExitCode(1) }
+    }
+}
+
+struct RulesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rules", abstract: "Work with rules files.", subcommands: [Check.self])
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "check",
+            abstract: "Validate a rules file; every mistake is printed as FILE:LINE:COL: message.")
+
+        @Argument(help: "The rules file.") var file: String
+
+        func run() throws {
+            let set = try loadRules(file)
+            Console.out("\(file): \(set.rules.count) rule(s), OK\n")
+        }
+    }
+}
+
+/// The rules file at `path`, or the built-in defaults.
+func loadRules(_ path: String?) throws -> RuleSet {
+    guard let path else { return try DefaultRules.ruleSet() }
+    guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read the rules file \(path)") }
+    return try RuleFileParser.parse(String(decoding: data, as: UTF8.self), path: path)
+}
