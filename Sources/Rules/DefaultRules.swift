@@ -65,6 +65,7 @@ rules:
     severity: medium
     description: Every PF of the same board model runs the same firmware across the fleet.
     scope: fleet
+
 """
 
     public static func ruleSet() throws -> RuleSet {

@@ -1,0 +1,165 @@
+import Collector
+import Foundation
+import Inventory
+import Rules
+import TestSupport
+import XCTest
+
+/// Each check kind on the real igb/NVMe/netdevsim capture and on variants the fixture builder
+/// derives from it: the planted problem is found, and nothing is reported where there is none.
+final class CheckTests: XCTestCase {
+    nonisolated(unsafe) static var base: HostSnapshot?
+
+    private func igb() throws -> HostSnapshot {
+        if let base = Self.base { return base }
+        let s = try Collector().collectCapture(at: Fixtures.path("qemu/igb-nvme-netdevsim/after"))
+        Self.base = s
+        return s
+    }
+
+    private func run(_ yaml: String, _ hosts: [AuditHost]) throws -> [Finding] {
+        let rules = try RuleFileParser.parse("version: 1\nrules:\n" + yaml, path: "test.yaml")
+        return Auditor(rules: rules).audit(hosts).findings
+    }
+
+    private func violations(_ yaml: String, _ snapshots: HostSnapshot..., labels: [String: String] = [:]) throws -> [Finding] {
+        try run(yaml, snapshots.map { AuditHost(snapshot: $0, labels: labels) }).filter { $0.status != .pass }
+    }
+
+    private func igbPF(_ s: inout HostSnapshot) -> Int {
+        s.physicalFunctions.firstIndex { $0.address.description == "0000:04:00.0" }!
+    }
+
+    func testIOMMUEnabled() throws {
+        let rule = "  - {id: i, check: iommu-enabled, severity: critical}\n"
+        XCTAssertEqual(try violations(rule, try igb()), [])
+        var off = try igb()
+        off.iommu.enabled = false
+        XCTAssertEqual(try violations(rule, off).map(\.message), ["IOMMU is not enabled: no IOMMU groups or no IOMMU unit"])
+        off.iommu.enabled = nil
+        XCTAssertEqual(try violations(rule, off).map(\.status), [.fail], "unknown is a finding, never ok")
+    }
+
+    func testIOMMUIsolation() throws {
+        let rule = "  - {id: iso, check: iommu-isolation, severity: high}\n"
+        XCTAssertEqual(try violations(rule, try igb()), [], "every VF alone in its group in the real capture")
+        var shared = try igb()
+        // The igb VF on vfio-pci (04:10.4, group 17) joins the group of the bound e1000e (02:00.0).
+        let g = shared.iommuGroups.firstIndex { $0.members.contains(PCIAddress("0000:02:00.0")!) }!
+        shared.iommuGroups[g].members.append(PCIAddress("0000:04:10.4")!)
+        shared.iommuGroups.removeAll { $0.id == 17 }
+        let d = shared.pciDevices.firstIndex { $0.address.description == "0000:04:10.4" }!
+        shared.pciDevices[d].iommuGroup = shared.iommuGroups[g].id
+        let found = try violations(rule, shared)
+        XCTAssertEqual(found.map(\.bdf), ["0000:04:10.4"])
+        XCTAssertTrue(found[0].message.contains("shares IOMMU group \(shared.iommuGroups[g].id) with 0000:02:00.0 (e1000e)"), found[0].message)
+        // An unbound peer is harmless.
+        let e = shared.pciDevices.firstIndex { $0.address.description == "0000:02:00.0" }!
+        shared.pciDevices[e].driver = nil
+        XCTAssertEqual(try violations(rule, shared), [])
+    }
+
+    func testVFCapacity() throws {
+        let rule = "  - {id: cap, check: vf-capacity, severity: high, max-vfs-per-pf: 4, max-vfs-per-host: 10}\n"
+        XCTAssertEqual(try violations(rule, try igb()), [])
+        var partial = try igb()
+        let p = igbPF(&partial)
+        partial.physicalFunctions[p].virtualFunctions.removeLast()
+        partial.physicalFunctions[p].totalVFs = 2
+        let messages = try violations(rule, partial).map(\.message)
+        XCTAssertEqual(messages, ["numvfs 3 exceeds totalvfs 2", "3 VFs announced but 2 present (partial creation)"])
+        let strict = "  - {id: cap, check: vf-capacity, severity: high, max-vfs-per-pf: 2, max-vfs-per-host: 6, max-fraction-of-total: 0.5}\n"
+        XCTAssertEqual(try violations(strict, try igb()).map(\.message), [
+            "4 VFs exceed the policy ceiling of 2 per PF", "4 of 4 VFs exceed 50% of the PF's capacity",
+            "3 VFs exceed the policy ceiling of 2 per PF", "7 VFs on the host exceed the ceiling of 6",
+        ])
+    }
+
+    func testVFDriver() throws {
+        let rule = "  - {id: drv, check: vf-driver, severity: medium, allowed-drivers: [igbvf, nvme, vfio-pci]}\n"
+        XCTAssertEqual(try violations(rule, try igb()), [])
+        var unbound = try igb()
+        let p = igbPF(&unbound)
+        unbound.physicalFunctions[p].virtualFunctions[0].driver = nil
+        unbound.physicalFunctions[p].virtualFunctions[1].driver = "iavf"
+        XCTAssertEqual(try violations(rule, unbound).map(\.message), [
+            "VF 0 of 0000:04:00.0 has no driver", "VF 1 is bound to iavf, not one of igbvf, nvme, vfio-pci",
+        ])
+    }
+
+    func testMACValid() throws {
+        let netdev = "  - {id: mac, check: mac-valid, severity: high}\n"
+        XCTAssertEqual(try violations(netdev, try igb()), [], "netdevsim's zero MAC has no netdev")
+        let always = "  - {id: mac, check: mac-valid, severity: high, zero-mac: always}\n"
+        XCTAssertEqual(try violations(always, try igb()).map(\.message), ["eth4 VF 3 has no admin MAC (00:00:00:00:00:00)"])
+        var bad = try igb()
+        let p = igbPF(&bad)
+        bad.physicalFunctions[p].virtualFunctions[0].config?.mac = "01:00:5e:00:00:01"
+        bad.physicalFunctions[p].virtualFunctions[1].config?.mac = "00:00:00:00:00:00"
+        XCTAssertEqual(try violations(netdev, bad).map(\.message), [
+            "0000:04:10.0 has a multicast admin MAC 01:00:5e:00:00:01",
+            "0000:04:10.2 has no admin MAC (00:00:00:00:00:00); its netdev picks a random one at every boot",
+        ])
+        let local = "  - {id: mac, check: mac-valid, severity: low, require-locally-administered: true}\n"
+        bad = try igb()
+        let q = igbPF(&bad)
+        bad.physicalFunctions[q].virtualFunctions[2].config?.mac = "00:1b:21:00:00:03"
+        let found = try violations(local, bad)
+        XCTAssertEqual(found.map(\.message), ["0000:04:10.4 admin MAC 00:1b:21:00:00:03 is not locally administered"])
+        XCTAssertEqual(found.map(\.status), [.warn], "low severity warns")
+    }
+
+    func testVLANAllowedAndSecurity() throws {
+        let vlans = "  - {id: v, check: vlan-allowed, severity: high, vlans: [\"0\", \"100-150\"], max-qos: 2}\n"
+        XCTAssertEqual(try violations(vlans, try igb()).map(\.message), [
+            "0000:04:10.2 uses VLAN 200, outside 0,100-150", "eth4 VF 1 uses VLAN 200, outside 0,100-150",
+        ])
+        let security = "  - {id: s, check: vf-security, severity: medium, exempt: [{pf: \"eth4\"}]}\n"
+        XCTAssertEqual(try violations(security, try igb()).map(\.message), ["0000:04:10.2: spoofchk off, trust on"], "the netdev-only PF eth4 is exempt by name")
+    }
+
+    func testVersionFloorsAndCompatibility() throws {
+        let floor = "  - {id: fw, check: firmware-minimum, severity: high, select: {vendor: \"8086\", device: \"10c9\"}, minimum: \"2.1.0\"}\n"
+        XCTAssertEqual(try violations(floor, try igb()), [])
+        let higher = "  - {id: fw, check: firmware-minimum, severity: high, select: {driver: igb}, minimum: \">=2.2\"}\n"
+        XCTAssertEqual(try violations(higher, try igb()).map(\.message), ["firmware 2.1.0 is not >=2.2"])
+        var garbage = try igb()
+        let p = igbPF(&garbage)
+        garbage.physicalFunctions[p].driverInfo?.firmwareVersion = "N/A"
+        XCTAssertEqual(try violations(floor, garbage).map(\.message), ["firmware version \"N/A\" cannot be parsed"])
+        let driver = "  - {id: drv, check: driver-minimum, severity: medium, select: {driver: igb}, minimum: \">=6.1\"}\n"
+        XCTAssertEqual(try violations(driver, try igb()), [], "in-tree driver version is the kernel release 6.1.0-56-amd64")
+        let matrix = """
+              - id: compat
+                check: driver-firmware-compat
+                severity: high
+                select: {driver: igb}
+                matrix:
+                  - {driver: ">=6.1 <6.2", firmware: ">=2.0 <3"}
+
+            """
+        XCTAssertEqual(try violations(matrix, try igb()), [])
+        let other = matrix.replacingOccurrences(of: ">=2.0 <3", with: ">=3.0")
+        XCTAssertEqual(try violations(other, try igb()).map(\.message), ["driver 6.1.0-56-amd64 with firmware 2.1.0 is not a validated pair"])
+        var eetrack = try igb()
+        eetrack.physicalFunctions[p].driverInfo?.firmwareVersion = "0x800006f1"
+        XCTAssertEqual(try violations(higher, eetrack).map(\.message), ["firmware 0x800006f1 cannot be checked against >=2.2: 0x800006f1 cannot be ordered against 2.2"])
+    }
+}
+
+extension CheckTests {
+    func testSecurityWithoutExemption() throws {
+        let security = "  - {id: s, check: vf-security, severity: medium}\n"
+        XCTAssertEqual(try violations(security, try igb()).map(\.message), [
+            "0000:04:10.2: spoofchk off, trust on", "eth4 VF 1: spoofchk off, trust on", "eth4 VF 2: spoofchk off", "eth4 VF 3: spoofchk off",
+        ])
+        XCTAssertEqual(try violations(security, try igb(), labels: ["role": "router"]).count, 4)
+        let exemptRouters = "  - {id: s, check: vf-security, severity: medium, exempt: [{labels: {role: router}}]}\n"
+        XCTAssertEqual(try violations(exemptRouters, try igb(), labels: ["role": "router"]), [])
+    }
+
+    func testDefaultRulesFileEqualsTheBuiltInOne() throws {
+        XCTAssertEqual(DefaultRules.yaml, try String(contentsOfFile: Fixtures.packageRoot + "/rules/default.yaml", encoding: .utf8))
+        XCTAssertEqual(try DefaultRules.ruleSet().rules.count, 10)
+    }
+}
