@@ -54,7 +54,7 @@ let package = Package(
             name: "sriov-audit-fixtures", dependencies: ["TestSupport", "Collector", "Inventory", "Store"], path: "Tests/FixtureBuilderTool"
         ),
         .testTarget(name: "InventoryTests", dependencies: ["Inventory"]),
-        .testTarget(name: "RulesTests", dependencies: ["Rules", "Inventory", "Collector", "TestSupport"]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "Inventory", "Collector", "Store", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Inventory", "Collector", "TestSupport"]),
         .testTarget(name: "CollectorTests", dependencies: ["Collector", "Inventory", "Report", "TestSupport"]),
         .testTarget(
