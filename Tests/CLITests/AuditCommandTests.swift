@@ -1,0 +1,75 @@
+import Foundation
+import Inventory
+import TestSupport
+import XCTest
+
+final class AuditCommandTests: XCTestCase {
+    private var dir = ""
+
+    override func setUp() {
+        dir = Fixtures.temporaryDirectory("audit")
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    func testAuditACaptureWithTheDefaultRules() throws {
+        let r = try CLI.run(["audit", "--root", Fixtures.path("qemu/igb-nvme-netdevsim/after")])
+        XCTAssertEqual(r.status, 0, "the capture's findings are medium: below the default --fail-on high\n\(r.stdout)")
+        XCTAssertTrue(r.stdout.contains("iommu-enabled           PASS  IOMMU is enabled"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("vf-security             FAIL  [medium] 0000:04:10.2: spoofchk off, trust on"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("Summary: 1 host(s), 9 pass, 0 warn, 4 fail — OK"), r.stdout)
+        let strict = try CLI.run(["audit", "--root", Fixtures.path("qemu/igb-nvme-netdevsim/after"), "--fail-on", "medium"])
+        XCTAssertEqual(strict.status, 1)
+        XCTAssertTrue(strict.stdout.contains("NOT OK: 4 finding(s) at or above medium"), strict.stdout)
+    }
+
+    func testJSONFindingsCarryEveryField() throws {
+        let r = try CLI.run(["audit", "--root", Fixtures.path("qemu/igb-nvme-netdevsim/after"), "--format", "json"])
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: r.stdoutData) as? [String: Any])
+        let findings = try XCTUnwrap(object["findings"] as? [[String: Any]])
+        let vf = try XCTUnwrap(findings.first { $0["bdf"] as? String == "0000:04:10.2" })
+        XCTAssertEqual(vf["rule"] as? String, "vf-security")
+        XCTAssertEqual(vf["check"] as? String, "vf-security")
+        XCTAssertEqual(vf["severity"] as? String, "medium")
+        XCTAssertEqual(vf["status"] as? String, "fail")
+        XCTAssertEqual(vf["host"] as? String, "igb-nvme-netdevsim")
+        XCTAssertEqual((vf["evidence"] as? [String: String])?["trust"], "on")
+        XCTAssertEqual(object["hosts"] as? [String], ["igb-nvme-netdevsim"])
+    }
+
+    func testFleetAuditFromTheDatabaseWithSelection() throws {
+        let db = dir + "/db"
+        for (host, domain) in [("a1", "blue"), ("a2", "blue"), ("b1", "red")] {
+            let r = try CLI.run(["collect", "--root", Fixtures.path("qemu/igb-nvme-netdevsim/after"), "--host", host, "--db", db, "--label", "l2-domain=\(domain)"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+        }
+        // Three copies of one host: every MAC is duplicated within each L2 domain that has two hosts.
+        let r = try CLI.run(["audit", "--fleet", "--db", db, "--select", "l2-domain=blue"])
+        XCTAssertEqual(r.status, 1, r.stdout)
+        XCTAssertTrue(r.stdout.contains("a1\n"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("b1\n"), "not selected")
+        XCTAssertTrue(r.stdout.contains("mac-unique-l2           FAIL  [high] MAC 02:00:00:00:10:01 is used 2 times in l2-domain=blue"), r.stdout)
+        let red = try CLI.run(["audit", "--fleet", "--db", db, "--select", "l2-domain=red"])
+        XCTAssertFalse(red.stdout.contains("mac-unique-l2           FAIL"), red.stdout)
+    }
+
+    func testRulesCheck() throws {
+        let good = try CLI.run(["rules", "check", Fixtures.packageRoot + "/rules/examples/fleet-policy.yaml"])
+        XCTAssertEqual(good.status, 0, good.stderr)
+        XCTAssertTrue(good.stdout.hasSuffix("16 rule(s), OK\n"), good.stdout)
+        let bad = dir + "/bad.yaml"
+        FileManager.default.createFile(atPath: bad, contents: Data("rules:\n  - id: x\n    check: nope\n    severity: high\n  - id: x\n    check: iommu-enabled\n".utf8))
+        let r = try CLI.run(["rules", "check", bad])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertEqual(r.stderr, """
+            sriov-audit: error: \(bad):3:12: unknown check `nope` (known: iommu-enabled, iommu-isolation, vf-capacity, vf-driver, mac-valid, mac-unique, vlan-allowed, vlan-conflict, vf-security, firmware-aligned, firmware-minimum, driver-minimum, driver-firmware-compat)
+            \(bad):5:5: duplicate rule id `x` (first at line 2)
+            \(bad):5:5: rule `x` has no `severity`
+
+            """)
+        let audit = try CLI.run(["audit", "--rules", bad, "--root", Fixtures.path("qemu/nvme-netdevsim/after")])
+        XCTAssertEqual(audit.status, 2, "a bad rules file is an input error")
+    }
+}
