@@ -32,3 +32,20 @@ public enum AuditText {
 extension String {
     func padding(_ width: Int) -> String { self + String(repeating: " ", count: max(1, width - count + 1)) }
 }
+
+extension AuditText {
+    public static func upgrade(_ impact: UpgradeImpact, plan: UpgradePlan, failOn: Severity) -> String {
+        let what = [plan.firmware.map { "firmware \($0)" }, plan.driver.map { "driver \($0)" }, plan.kernel.map { "kernel \($0)" }]
+            .compactMap { $0 }.joined(separator: ", ")
+        let affected = impact.hosts.filter { $0.pfsTouched > 0 }
+        let broken = impact.hosts.filter { $0.newFindings.contains { $0.severity >= failOn } }
+        var out = "Planned: \(what) on \(plan.model) — \(affected.count) host(s) with matching PFs, \(broken.count) would become non-compliant (at or above \(failOn.rawValue))\n"
+        for host in impact.hosts where host.pfsTouched > 0 || !host.newFindings.isEmpty {
+            let verdict = host.newFindings.contains { $0.severity >= failOn } ? "WOULD FAIL" : "ok"
+            out += "  \(host.host): \(host.pfsTouched) PF(s) upgraded — \(verdict)\n"
+            for f in host.newFindings { out += "    new \(f.status.rawValue.uppercased()) [\(f.severity.rawValue)] \(f.rule): \(f.bdf.map { "\($0): " } ?? "")\(f.message)\n" }
+            for f in host.resolvedFindings { out += "    cleared \(f.rule): \(f.message)\n" }
+        }
+        return out
+    }
+}

@@ -125,3 +125,39 @@ func loadRules(_ path: String?) throws -> RuleSet {
     guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read the rules file \(path)") }
     return try RuleFileParser.parse(String(decoding: data, as: UTF8.self), path: path)
 }
+
+struct CheckUpgradeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-upgrade",
+        abstract: "List the hosts a planned firmware/driver/kernel roll-out would make non-compliant. Nothing on any host changes.",
+        discussion: "Exit status: 0 no host would fail at or above --fail-on, 1 some would, 2 usage or input error."
+    )
+
+    @Option(name: .long, help: ArgumentHelp("The NIC model: VENDOR:DEVICE (15b3:101d), with :SUBVENDOR:SUBDEVICE, or a glob on its name.", valueName: "SELECTOR"))
+    var model: String
+
+    @Option(name: .long, help: "The planned firmware version, as ethtool -i will report it.") var firmware: String?
+    @Option(name: .long, help: "The planned driver version.") var driver: String?
+    @Option(name: .long, help: "The planned kernel release (in-tree drivers report it as their version).") var kernel: String?
+    @Option(name: .long, help: ArgumentHelp("The rules file (default: the built-in rules).", valueName: "FILE")) var rules: String?
+    @OptionGroup var sources: AuditSources
+    @Option(name: .long, help: "Lowest severity that counts as non-compliant.") var failOn: Severity = .high
+    @Option(name: .long, help: "Output format: table or json.") var format: SnapshotFormat = .table
+
+    func validate() throws {
+        guard firmware != nil || driver != nil || kernel != nil else {
+            throw ValidationError("say what the roll-out installs: --firmware, --driver and/or --kernel")
+        }
+    }
+
+    func run() throws {
+        let plan = UpgradePlan(model: model, firmware: firmware, driver: driver, kernel: kernel)
+        let impact = UpgradeImpact.evaluate(plan, rules: try loadRules(rules), hosts: try sources.load(store: false))
+        if format == .json {
+            Console.out(try jsonText(impact))
+        } else {
+            Console.out(AuditText.upgrade(impact, plan: plan, failOn: failOn))
+        }
+        if impact.hosts.contains(where: { $0.newFindings.contains { $0.severity >= failOn } }) { throw ExitCode(1) }
+    }
+}

@@ -24,7 +24,7 @@ struct SriovAudit: ParsableCommand {
         version: SriovAuditVersion.current,
         subcommands: [
             CollectCommand.self, CaptureCommand.self, ImportCommand.self, HostsCommand.self, HistoryCommand.self,
-            ShowCommand.self, DiffCommand.self, PruneCommand.self, AuditCommand.self, RulesCommand.self,
+            ShowCommand.self, DiffCommand.self, PruneCommand.self, AuditCommand.self, CheckUpgradeCommand.self, RulesCommand.self,
         ],
         defaultSubcommand: nil
     )

@@ -75,3 +75,35 @@ final class FleetTests: XCTestCase {
         XCTAssertTrue(failures.first { $0.rule == "tenant-vlans" }!.message.contains("VLAN 300 is used by 2 owners (a, b)"))
     }
 }
+
+final class UpgradeTests: XCTestCase {
+    func testPlannedRollOutListsTheHostsItWouldBreak() throws {
+        let base = try Collector().collectCapture(at: Fixtures.path("qemu/igb-nvme-netdevsim/after"))
+        let fleet = FleetBuilder(base: base)
+        let hosts = (1...3).map { AuditHost(snapshot: fleet.host($0), labels: [:]) }  // firmware 2.1.0 everywhere
+        let rules = try RuleFileParser.parse("""
+            version: 1
+            rules:
+              - id: igb-compat
+                check: driver-firmware-compat
+                severity: high
+                select: {driver: igb}
+                matrix:
+                  - {driver: ">=6.1 <6.2", firmware: ">=2.0 <2.2"}
+              - {id: igb-driver-floor, check: driver-minimum, severity: medium, select: {driver: igb}, minimum: ">=6.1"}
+            """, path: "plan.yaml")
+        let safe = UpgradeImpact.evaluate(UpgradePlan(model: "8086:10c9", firmware: "2.1.5"), rules: rules, hosts: hosts)
+        XCTAssertEqual(safe.hosts.map(\.pfsTouched), [1, 1, 1])
+        XCTAssertTrue(safe.hosts.allSatisfy { $0.newFindings.isEmpty })
+
+        let risky = UpgradeImpact.evaluate(UpgradePlan(model: "8086:10c9", firmware: "2.2.0"), rules: rules, hosts: hosts)
+        XCTAssertEqual(risky.hosts.map { $0.newFindings.map(\.message) }, Array(repeating: ["driver 6.1.0-56-amd64 with firmware 2.2.0 is not a validated pair"], count: 3))
+
+        let kernel = UpgradeImpact.evaluate(UpgradePlan(model: "*82576 Gigabit*", kernel: "6.2.0-1-amd64"), rules: rules, hosts: hosts)
+        XCTAssertEqual(kernel.hosts.first?.newFindings.map(\.message), ["driver 6.2.0-1-amd64 with firmware 2.1.0 is not a validated pair"],
+                       "the in-tree igb follows the kernel")
+        let other = UpgradeImpact.evaluate(UpgradePlan(model: "15b3:101d", firmware: "22.39.1002"), rules: rules, hosts: hosts)
+        XCTAssertEqual(other.hosts.map(\.pfsTouched), [0, 0, 0], "no ConnectX-6 Dx here")
+        XCTAssertEqual(hosts.map { $0.snapshot.physicalFunctions[1].driverInfo?.firmwareVersion }, ["2.1.0", "2.1.0", "2.1.0"], "nothing changes")
+    }
+}
