@@ -115,10 +115,25 @@ extension InventoryStore {
               toolVersion: row["tool_version"], sourceKind: row["source_kind"], sourcePath: row["source_path"])
     }
 
-    /// The latest snapshot of every host whose labels match `selection`.
-    public func latestSnapshots(matching selection: [String: String] = [:]) throws -> [HostSnapshot] {
-        let names = try hosts(matching: selection).map(\.hostname)
-        return try names.map { try snapshot(of: $0) }
+    /// The latest snapshot of every host whose labels match `selection`, with the host's labels,
+    /// read in one pass over each table.
+    public func latestSnapshots(matching selection: [String: String] = [:]) throws -> [(snapshot: HostSnapshot, labels: [String: String])] {
+        let selected = try hosts(matching: selection)
+        let wanted = Set(selected.map(\.hostname))
+        return try read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT h.hostname, o.* FROM hosts h
+                JOIN observations o ON o.host_id = h.id
+                 AND o.collected_at = (SELECT max(collected_at) FROM observations WHERE host_id = h.id)
+                ORDER BY h.hostname
+                """)
+            let observations = rows.compactMap { row -> SnapshotRebuilder.Observation? in
+                let name: String = row["hostname"]
+                return wanted.contains(name) ? observation(name, row) : nil
+            }
+            let labels = Dictionary(selected.map { ($0.hostname, $0.labels) }, uniquingKeysWith: { a, _ in a })
+            return try SnapshotRebuilder.snapshots(db, observations: observations).map { ($0, labels[$0.host.hostname] ?? [:]) }
+        }
     }
 
     public func labels(of hostname: String) throws -> [String: String] {

@@ -35,8 +35,8 @@ struct AuditSources: ParsableArguments {
         let given = try labels.parsed()
         if fleet {
             let db = try database.open(readOnly: true)
-            let names = try db.hosts(matching: try LabelOptions.parse(select, option: "--select"))
-            return try names.map { AuditHost(snapshot: try db.snapshot(of: $0.hostname), labels: $0.labels) }
+            return try db.latestSnapshots(matching: try LabelOptions.parse(select, option: "--select"))
+                .map { AuditHost(snapshot: $0.snapshot, labels: $0.labels) }
         }
         var hosts: [AuditHost] = []
         for dir in root {

@@ -113,7 +113,7 @@ final class StoreTests: XCTestCase {
             try store.store(s, labels: ["l2-domain": domain, "site": "par1"])
         }
         XCTAssertEqual(try store.hosts(matching: ["l2-domain": "a"]).map(\.hostname), ["h0", "h1"])
-        XCTAssertEqual(try store.latestSnapshots(matching: ["l2-domain": "b"]).map(\.host.hostname), ["h2"])
+        XCTAssertEqual(try store.latestSnapshots(matching: ["l2-domain": "b"]).map(\.snapshot.host.hostname), ["h2"])
         XCTAssertEqual(try store.labels(of: "h2"), ["l2-domain": "b", "site": "par1"])
         XCTAssertEqual(try store.hosts().first?.vfCount, 4)
     }
