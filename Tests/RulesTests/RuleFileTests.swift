@@ -87,3 +87,20 @@ final class RuleFileTests: XCTestCase {
         }
     }
 }
+
+extension RuleFileTests {
+    /// The shipped rule files validate against the JSON Schema in the repo (python's jsonschema + PyYAML).
+    func testShippedFilesValidateAgainstTheSchema() throws {
+        let script = """
+            import json, sys, yaml, jsonschema
+            schema = json.load(open(sys.argv[1]))
+            for path in sys.argv[2:]:
+                jsonschema.Draft202012Validator(schema).validate(yaml.safe_load(open(path)))
+            bad = yaml.safe_load("rules:\\n  - {id: x, check: vf-driver, severity: high}\\n")
+            sys.exit(0 if list(jsonschema.Draft202012Validator(schema).iter_errors(bad)) else 3)
+            """
+        let r = try shell("python3", ["-c", script, rulesDirectory + "/rules.schema.json",
+                                       rulesDirectory + "/default.yaml", rulesDirectory + "/examples/fleet-policy.yaml"])
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+    }
+}
