@@ -6,9 +6,11 @@ public enum AuditText {
     public static func render(_ result: AuditResult, failOn: Severity) -> String {
         var out = ""
         let width = max(24, (result.findings.map(\.rule.count).max() ?? 0) + 2)
+        var byHost: [String: [Finding]] = [:]
+        for f in result.findings { byHost[f.host, default: []].append(f) }
         for host in result.hosts {
             out += "\(host)\n"
-            for f in result.findings where f.host == host {
+            for f in byHost[host] ?? [] {
                 let status = f.status.rawValue.uppercased()
                 let label = f.rule + String(repeating: " ", count: max(1, width - f.rule.count))
                 out += "  \(label)\(status.padding(5))\(f.status == .pass ? "" : "[\(f.severity.rawValue)] ")\(f.message)\n"

@@ -5,20 +5,29 @@ import Inventory
 
 /// A host to audit: its snapshot and the labels the store (or the command line) gives it.
 public struct AuditHost: Sendable {
-    public var snapshot: HostSnapshot
-    public var labels: [String: String]
+    public let snapshot: HostSnapshot
+    public let labels: [String: String]
+    /// The host's PFs with their PCI devices, built once: every check walks them.
+    let pfViews: [PFView]
+    let pfByAddress: [PCIAddress: PFView]
 
     public init(snapshot: HostSnapshot, labels: [String: String] = [:]) {
         self.snapshot = snapshot
         self.labels = labels
+        let devices = Dictionary(snapshot.pciDevices.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
+        pfViews = snapshot.physicalFunctions.map {
+            PFView(hostName: snapshot.host.hostname, labels: labels, pf: $0, device: devices[$0.address])
+        }
+        pfByAddress = Dictionary(pfViews.map { ($0.pf.address, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     public var name: String { snapshot.host.hostname }
 }
 
 /// A PF as the checks see it: the function, its PCI device and its host.
-struct PFView {
-    let host: AuditHost
+struct PFView: Sendable {
+    let hostName: String
+    let labels: [String: String]
     let pf: PhysicalFunction
     let device: PCIDevice?
 
@@ -48,7 +57,7 @@ struct VFView {
 extension Selector {
     /// Whether the rule applies to this PF (every given field must match).
     func matches(_ view: PFView) -> Bool {
-        guard matchesHost(view.host) else { return false }
+        guard matchesLabels(view.labels) else { return false }
         if let d = view.device {
             if !vendors.isEmpty, !vendors.contains(d.vendorID) { return false }
             if !devices.isEmpty, !devices.contains(d.deviceID) { return false }
@@ -64,7 +73,11 @@ extension Selector {
 
     /// Whether a host-level rule applies (only labels can say).
     func matchesHost(_ host: AuditHost) -> Bool {
-        labels.allSatisfy { host.labels[$0.key] == $0.value }
+        matchesLabels(host.labels)
+    }
+
+    func matchesLabels(_ given: [String: String]) -> Bool {
+        labels.allSatisfy { given[$0.key] == $0.value }
     }
 
     /// For netdev-only PFs, which have no PCI identity: labels, driver and interface name only.

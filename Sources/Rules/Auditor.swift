@@ -36,12 +36,6 @@ public struct Auditor: Sendable {
 }
 
 extension AuditHost {
-    /// The host's PFs with their devices.
-    var pfViews: [PFView] {
-        let devices = Dictionary(snapshot.pciDevices.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
-        return snapshot.physicalFunctions.map { PFView(host: self, pf: $0, device: devices[$0.address]) }
-    }
-
     /// Every VF of the PFs `selector` picks, PCI VFs and netdev-only VF table entries alike.
     func vfViews(_ selector: Selector) -> [VFView] {
         var result: [VFView] = []

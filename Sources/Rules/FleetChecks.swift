@@ -27,8 +27,15 @@ enum FleetChecks {
         var bdf: String?
     }
 
+    /// What must be unique: a MAC (and VLAN) within a scope domain.
+    private struct MACKey: Hashable {
+        var domain: String
+        var mac: String
+        var vlan: Int
+    }
+
     private static func macUnique(_ rule: Rule, _ hosts: [AuditHost], _ scope: Scope, _ withVLAN: Bool) -> [Finding] {
-        var uses: [String: [Use]] = [:]
+        var uses: [MACKey: [Use]] = [:]
         var counted = 0
         for host in hosts where rule.selector.matchesHost(host) {
             let d = domain(host, scope)
@@ -39,25 +46,24 @@ enum FleetChecks {
                 if let admin = vf.config?.mac, !HostChecks.isZero(admin) { macs.insert(admin) }
                 if let effective = vf.vf?.effectiveMAC, !HostChecks.isZero(effective) { macs.insert(effective) }
                 for mac in macs {
-                    let key = withVLAN ? "\(d)|\(mac)|\(vf.config?.vlan ?? 0)" : "\(d)|\(mac)"
+                    let key = MACKey(domain: d, mac: mac, vlan: withVLAN ? vf.config?.vlan ?? 0 : 0)
                     uses[key, default: []].append(Use(host: host.name, place: "VF \(vf.subject)", bdf: vf.bdf))
                     counted += 1
                 }
             }
             for interface in host.snapshot.interfaces where !vfNetdevs.contains(interface.name) && interface.linkType != "loopback" {
                 guard let mac = interface.mac, !HostChecks.isZero(mac) else { continue }
-                let key = withVLAN ? "\(d)|\(mac)|0" : "\(d)|\(mac)"
+                let key = MACKey(domain: d, mac: mac, vlan: 0)
                 uses[key, default: []].append(Use(host: host.name, place: "interface \(interface.name)", bdf: interface.pciAddress?.description))
                 counted += 1
             }
         }
         var findings: [Finding] = []
         for (key, places) in uses where places.count > 1 {
-            let mac = key.split(separator: "|")[1]
             let list = places.map { "\($0.host) \($0.place)" }.joined(separator: ", ")
             for use in places {
-                findings.append(rule.violation(host: use.host, bdf: use.bdf, "MAC \(mac) is used \(places.count) times in \(scopeName(scope, key)): \(list)",
-                                               hint: "give each VF and interface its own MAC", evidence: ["mac": String(mac), "uses": String(places.count)]))
+                findings.append(rule.violation(host: use.host, bdf: use.bdf, "MAC \(key.mac) is used \(places.count) times in \(scopeName(scope, key.domain)): \(list)",
+                                               hint: "give each VF and interface its own MAC", evidence: ["mac": key.mac, "uses": String(places.count)]))
             }
         }
         findings.sort { ($0.host, $0.message) < ($1.host, $1.message) }
@@ -67,13 +73,11 @@ enum FleetChecks {
         return findings
     }
 
-    private static func scopeName(_ scope: Scope, _ key: String) -> String {
+    private static func scopeName(_ scope: Scope, _ domain: String) -> String {
         switch scope {
         case .host: return "the host"
         case .fleet: return "the fleet"
-        case .label(let label):
-            let domain = String(key.split(separator: "|")[0])
-            return domain.hasPrefix("host:") ? "the host (no \(label) label)" : domain
+        case .label(let label): return domain.hasPrefix("host:") ? "the host (no \(label) label)" : domain
         }
     }
 
@@ -137,18 +141,18 @@ enum FleetChecks {
                 return order == .older
             }?.key ?? ""
             if counts.count == 1 {
-                for (view, _) in members { passes.insert(view.host.name) }
+                for (view, _) in members { passes.insert(view.hostName) }
                 continue
             }
             let spread = counts.sorted { $0.value > $1.value }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
             for (view, value) in members where value != baseline {
                 findings.append(rule.violation(
-                    host: view.host.name, bdf: view.pf.address.description,
+                    host: view.hostName, bdf: view.pf.address.description,
                     "\(field) \(value) differs from the baseline \(baseline) (\(counts[baseline] ?? 0) of \(members.count) \(view.modelName) PFs in \(scope)); spread: \(spread)",
                     hint: "align \(field) with the baseline before the next roll-out",
                     evidence: ["value": value, "baseline": baseline, "baselineCount": String(counts[baseline] ?? 0), "model": view.model]))
             }
-            for (view, value) in members where value == baseline { passes.insert(view.host.name) }
+            for (view, value) in members where value == baseline { passes.insert(view.hostName) }
         }
         let failed = Set(findings.map(\.host))
         for host in passes.subtracting(failed).sorted() { findings.append(rule.pass(host: host, "\(field(driverToo)) aligned with the \(scope)")) }

@@ -69,7 +69,7 @@ enum HostChecks {
             }
         case (.vfSecurity, .vfSecurity(let exempt)):
             return perVF(rule, host, what: "VFs with spoofchk on and trust off") { vf in
-                if let pf = vf.pfAddress, let view = host.pfViews.first(where: { $0.pf.address == pf }), exempt.contains(where: { $0.matches(view) }) { return nil }
+                if let pf = vf.pfAddress, let view = host.pfByAddress[pf], exempt.contains(where: { $0.matches(view) }) { return nil }
                 if vf.pfAddress == nil, let name = vf.pfInterface, let interface = host.snapshot.interface(named: name),
                    exempt.contains(where: { $0.matches(interface: interface, host: host) }) { return nil }
                 guard let c = vf.config else { return nil }
