@@ -51,7 +51,8 @@ enum FleetChecks {
                     counted += 1
                 }
             }
-            for interface in host.snapshot.interfaces where !vfNetdevs.contains(interface.name) && interface.linkType != "loopback" {
+            // Physical interfaces only: bonds, VLAN devices and bridges take a port's MAC by design.
+            for interface in host.snapshot.interfaces where interface.pciAddress != nil && !vfNetdevs.contains(interface.name) {
                 guard let mac = interface.mac, !HostChecks.isZero(mac) else { continue }
                 let key = MACKey(domain: d, mac: mac, vlan: 0)
                 uses[key, default: []].append(Use(host: host.name, place: "interface \(interface.name)", bdf: interface.pciAddress?.description))

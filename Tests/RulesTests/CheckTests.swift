@@ -163,3 +163,23 @@ extension CheckTests {
         XCTAssertEqual(try DefaultRules.ruleSet().rules.count, 10)
     }
 }
+
+extension CheckTests {
+    /// A bond, a VLAN device and a bridge carry their port's MAC by design: not a duplicate.
+    func testVirtualInterfacesDoNotCountAsDuplicateMACs() throws {
+        var s = try igb()
+        let eth0 = try XCTUnwrap(s.interface(named: "eth0"))
+        for (n, name) in ["bond0", "eth0.100", "br0"].enumerated() {
+            s.interfaces.append(NetworkInterface(name: name, ifindex: 100 + n, mac: eth0.mac, linkType: "ether"))
+        }
+        let rule = "  - {id: u, check: mac-unique, severity: high, scope: host}\n"
+        XCTAssertEqual(try violations(rule, s), [])
+        // A second physical function with the same MAC is one.
+        let vfNetdev = s.interfaces.firstIndex { $0.name == "eth2" }!
+        s.interfaces[vfNetdev].mac = eth0.mac
+        let p = igbPF(&s)
+        s.physicalFunctions[p].virtualFunctions[0].effectiveMAC = eth0.mac
+        let found = try violations(rule, s)
+        XCTAssertEqual(Set(found.compactMap(\.bdf)), ["0000:02:00.0", "0000:04:10.0"])
+    }
+}
