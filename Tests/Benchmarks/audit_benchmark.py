@@ -7,9 +7,9 @@ The databases are the store benchmark's fleets (derived from the real igb captur
     python3 Tests/Benchmarks/store_benchmark.py --hosts 10000 --keep /tmp/storebench
     python3 Tests/Benchmarks/audit_benchmark.py --db /tmp/storebench/inventory.db [--db OTHER.db ...]
 """
-import argparse, os, subprocess, sys, tempfile, time
+import argparse, os, subprocess, tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from benchlib import ROOT, measure, release_bindir
 
 SQL = """
 SELECT v.admin_mac, count(*) FROM latest_snapshots s JOIN vf_settings v ON v.snapshot_id = s.id
@@ -19,22 +19,6 @@ SELECT d.vendor_id, d.device_id, p.firmware_version, count(*) FROM latest_snapsh
  JOIN pci_devices d ON d.snapshot_id = s.id AND d.address = p.address
  GROUP BY d.vendor_id, d.device_id, p.firmware_version;
 """
-
-
-def measure(argv, stdin=None):
-    with open(os.devnull, "wb") as null:
-        start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdin=subprocess.PIPE if stdin else None, stdout=null, stderr=subprocess.PIPE)
-        if stdin:
-            proc.stdin.write(stdin.encode())
-            proc.stdin.close()
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-        err = proc.stderr.read().decode()
-    code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 1):
-        sys.exit(f"{argv[0]} failed ({code}): {err}")
-    return wall, usage.ru_maxrss / 1024.0
 
 
 def rules_file(path):
@@ -52,17 +36,14 @@ def main():
     ap.add_argument("--db", action="append", required=True)
     ap.add_argument("--no-build", action="store_true")
     args = ap.parse_args()
-    if not args.no_build:
-        subprocess.run(["swift", "build", "-c", "release", "--product", "sriov-audit"], cwd=ROOT, check=True)
-    bindir = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
-                            capture_output=True, text=True).stdout.strip()
+    bindir = release_bindir(["sriov-audit"], build=not args.no_build)
     tool = os.path.join(bindir, "sriov-audit")
     rules = os.path.join(tempfile.mkdtemp(prefix="sriov-audit-audit-bench-"), "rules.yaml")
     rules_file(rules)
     print(f"{'database':<40} {'hosts':>7} {'audit wall':>11} {'audit RSS':>10} {'sqlite3 wall':>13} {'ratio':>7}")
     for db in args.db:
         hosts = subprocess.run(["sqlite3", db, "SELECT count(*) FROM hosts"], capture_output=True, text=True).stdout.strip()
-        audit = measure([tool, "audit", "--fleet", "--db", db, "--rules", rules, "--format", "json"])
+        audit = measure([tool, "audit", "--fleet", "--db", db, "--rules", rules, "--format", "json"], ok=(0, 1))
         sql = measure(["sqlite3", db], stdin=SQL)
         print(f"{db:<40} {hosts:>7} {audit[0]:>9.2f} s {audit[1]:>7.0f} MB {sql[0]:>11.2f} s {audit[0] / sql[0]:>6.1f}x")
     print("targets (10,000 hosts): <= 2 s, <= 2x the sqlite3 queries, <= 1 GB RSS")

@@ -8,25 +8,14 @@ peak RSS (from wait4's rusage) are reported, and their ratio.
 
 usage: python3 Tests/Benchmarks/collect_benchmark.py [--runs N] [--pfs 8] [--vfs 128] [--keep DIR]
 """
-import argparse, os, shutil, statistics, subprocess, sys, tempfile, time
+import argparse, os, shutil, statistics, subprocess, tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from benchlib import measure, release_bindir
 
 
-def measure(argv, runs):
-    walls, rss = [], []
-    for _ in range(runs):
-        with open(os.devnull, "wb") as null:
-            start = time.perf_counter()
-            proc = subprocess.Popen(argv, stdout=null, stderr=subprocess.PIPE)
-            _, status, usage = os.wait4(proc.pid, 0)
-            walls.append(time.perf_counter() - start)
-            err = proc.stderr.read().decode()
-            proc.stderr.close()
-        if os.waitstatus_to_exitcode(status) != 0:
-            sys.exit(f"{argv[0]} failed: {err}")
-        rss.append(usage.ru_maxrss / 1024.0)  # KiB -> MiB
-    return statistics.median(walls), max(rss)
+def measure_runs(argv, runs):
+    results = [measure(argv) for _ in range(runs)]
+    return statistics.median(w for w, _ in results), max(r for _, r in results)
 
 
 def main():
@@ -38,11 +27,7 @@ def main():
     ap.add_argument("--no-build", action="store_true", help="use the existing release build")
     args = ap.parse_args()
 
-    if not args.no_build:
-        subprocess.run(["swift", "build", "-c", "release", "--product", "sriov-audit"], cwd=ROOT, check=True)
-        subprocess.run(["swift", "build", "-c", "release", "--product", "sriov-audit-fixtures"], cwd=ROOT, check=True)
-    bindir = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
-                            capture_output=True, text=True).stdout.strip()
+    bindir = release_bindir(["sriov-audit", "sriov-audit-fixtures"], build=not args.no_build)
     tool = os.path.join(bindir, "sriov-audit")
     work = args.keep or tempfile.mkdtemp(prefix="sriov-audit-bench-")
     tree = os.path.join(work, "large-host")
@@ -51,9 +36,9 @@ def main():
             subprocess.run([os.path.join(bindir, "sriov-audit-fixtures"), "large-host", tree, str(args.pfs), str(args.vfs)], check=True)
         pci = os.path.join(tree, "sysfs/sys/bus/pci")
         devices = len(os.listdir(os.path.join(pci, "devices")))
-        lspci = measure(["lspci", "-vvv", "-A", "linux-sysfs", "-O", f"sysfs.path={pci}"], args.runs)
-        table = measure([tool, "collect", "--root", tree], args.runs)
-        json_ = measure([tool, "collect", "--root", tree, "--format", "json"], args.runs)
+        lspci = measure_runs(["lspci", "-vvv", "-A", "linux-sysfs", "-O", f"sysfs.path={pci}"], args.runs)
+        table = measure_runs([tool, "collect", "--root", tree], args.runs)
+        json_ = measure_runs([tool, "collect", "--root", tree, "--format", "json"], args.runs)
         print(f"tree: {args.pfs} PFs x {args.vfs} VFs, {devices} PCI functions, {args.runs} runs each ({tree})")
         print(f"{'command':<44} {'median wall':>12} {'peak RSS':>10} {'wall vs lspci':>14}")
         for name, (wall, rss) in [("lspci -vvv -A linux-sysfs", lspci),

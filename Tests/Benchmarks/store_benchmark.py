@@ -8,7 +8,7 @@ usage: python3 Tests/Benchmarks/store_benchmark.py [--hosts 10000] [--vfs 64] [-
 """
 import argparse, os, shutil, subprocess, sys, tempfile, time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from benchlib import release_bindir
 
 
 def db_bytes(path):
@@ -31,11 +31,7 @@ def main():
     ap.add_argument("--keep", help="keep the fleet and database in this folder")
     ap.add_argument("--no-build", action="store_true")
     args = ap.parse_args()
-    if not args.no_build:
-        for product in ("sriov-audit", "sriov-audit-fixtures"):
-            subprocess.run(["swift", "build", "-c", "release", "--product", product], cwd=ROOT, check=True)
-    bindir = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
-                            capture_output=True, text=True).stdout.strip()
+    bindir = release_bindir(["sriov-audit", "sriov-audit-fixtures"], build=not args.no_build)
     tool = os.path.join(bindir, "sriov-audit")
     work = args.keep or tempfile.mkdtemp(prefix="sriov-audit-store-bench-")
     os.makedirs(work, exist_ok=True)
