@@ -20,7 +20,7 @@ struct AuditSources: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Audit snapshot JSON made by `collect --format json` (a file, or JSON lines; repeatable).", valueName: "FILE"))
     var snapshot: [String] = []
 
-    @Flag(name: .long, help: "Audit the latest snapshot of every host in the database (see --select).")
+    @Flag(name: .long, help: "Audit the latest snapshot of every host in the database (implied by --db or --select without --root/--snapshot).")
     var fleet = false
 
     @Option(name: .customLong("select"), help: ArgumentHelp("With --fleet: only hosts with this label (repeatable).", valueName: "KEY=VALUE"))
@@ -29,11 +29,13 @@ struct AuditSources: ParsableArguments {
     @OptionGroup var database: StoreOptions
     @OptionGroup var labels: LabelOptions
 
-    var live: Bool { root.isEmpty && snapshot.isEmpty && !fleet }
+    /// `--db PATH` alone names a fleet to audit, as `audit --db inventory.db --select site=par1` reads.
+    var fromDatabase: Bool { fleet || (root.isEmpty && snapshot.isEmpty && (database.db != nil || !select.isEmpty)) }
+    var live: Bool { root.isEmpty && snapshot.isEmpty && !fromDatabase }
 
     func load(store storeLive: Bool) throws -> [AuditHost] {
         let given = try labels.parsed()
-        if fleet {
+        if fromDatabase {
             let db = try database.open(readOnly: true)
             return try db.latestSnapshots(matching: try LabelOptions.parse(select, option: "--select"))
                 .map { AuditHost(snapshot: $0.snapshot, labels: $0.labels) }

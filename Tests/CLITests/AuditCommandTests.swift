@@ -46,7 +46,7 @@ final class AuditCommandTests: XCTestCase {
             XCTAssertEqual(r.status, 0, r.stderr)
         }
         // Three copies of one host: every MAC is duplicated within each L2 domain that has two hosts.
-        let r = try CLI.run(["audit", "--fleet", "--db", db, "--select", "l2-domain=blue"])
+        let r = try CLI.run(["audit", "--db", db, "--select", "l2-domain=blue"])
         XCTAssertEqual(r.status, 1, r.stdout)
         XCTAssertTrue(r.stdout.contains("a1\n"), r.stdout)
         XCTAssertFalse(r.stdout.contains("b1\n"), "not selected")
