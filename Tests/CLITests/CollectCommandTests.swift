@@ -5,7 +5,8 @@ import XCTest
 
 final class CollectCommandTests: XCTestCase {
     func testHelpOnEveryCommand() throws {
-        for arguments in [["--help"], ["collect", "--help"], ["capture", "--help"]] {
+        let commands = ["collect", "capture", "import", "hosts", "history", "show", "diff", "prune", "audit", "check-upgrade", "rules", "rules check"]
+        for arguments in [["--help"]] + commands.map { $0.split(separator: " ").map(String.init) + ["--help"] } {
             let result = try CLI.run(arguments)
             XCTAssertEqual(result.status, 0, "\(arguments)")
             XCTAssertTrue(result.stdout.contains("USAGE: sriov-audit"), "\(arguments): \(result.stdout)")
