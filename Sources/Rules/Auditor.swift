@@ -11,9 +11,9 @@ public struct AuditResult: Codable, Sendable {
     }
 }
 
-/// Runs a rule set over hosts. Per-host checks look at one snapshot; fleet checks (MAC
-/// uniqueness, VLAN ownership, firmware alignment) group every host's values by a key in one
-/// pass, so the cost grows linearly with the number of VFs, never pairwise.
+/// Runs a rule set over hosts. Per-host checks look at one snapshot at a time; fleet checks
+/// (MAC uniqueness, VLAN ownership, firmware alignment) keep only compact keys per host, so hosts
+/// can be fed in batches (``AuditSession``) and a fleet never has to be in memory at once.
 public struct Auditor: Sendable {
     public let rules: RuleSet
 
@@ -22,16 +22,42 @@ public struct Auditor: Sendable {
     }
 
     public func audit(_ hosts: [AuditHost]) -> AuditResult {
-        var findings: [Finding] = []
-        for rule in rules.rules {
-            switch rule.check {
-            case .macUnique, .vlanConflict, .firmwareAligned:
-                findings += FleetChecks.run(rule, hosts)
-            default:
-                for host in hosts { findings += HostChecks.run(rule, host) }
-            }
+        var session = AuditSession(rules: rules)
+        session.add(hosts)
+        return session.finish()
+    }
+}
+
+/// An audit fed host by host (or batch by batch).
+public struct AuditSession {
+    public let rules: RuleSet
+    private var hosts: [String] = []
+    private var perHost: [Finding] = []
+    private var fleet: [FleetCheck]
+
+    public init(rules: RuleSet) {
+        self.rules = rules
+        fleet = rules.rules.filter { FleetCheck.isFleet($0.check) }.map(FleetCheck.init)
+    }
+
+    public mutating func add(_ batch: [AuditHost]) {
+        for host in batch {
+            hosts.append(host.name)
+            for rule in rules.rules where !FleetCheck.isFleet(rule.check) { perHost += HostChecks.run(rule, host) }
+            for i in fleet.indices { fleet[i].add(host) }
         }
-        return AuditResult(hosts: hosts.map(\.name), findings: findings)
+    }
+
+    /// The findings in rule order (a stable order: per host as the checks produced them).
+    public func finish() -> AuditResult {
+        var findings = perHost
+        for check in fleet { findings += check.finish() }
+        let order = Dictionary(rules.rules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let sorted = findings.enumerated().sorted { a, b in
+            let (ra, rb) = (order[a.element.rule] ?? 0, order[b.element.rule] ?? 0)
+            return ra != rb ? ra < rb : a.offset < b.offset
+        }.map(\.element)
+        return AuditResult(hosts: hosts, findings: sorted)
     }
 }
 

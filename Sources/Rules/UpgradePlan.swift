@@ -69,22 +69,46 @@ public struct UpgradeImpact: Codable, Sendable {
     public var hosts: [Host]
 
     public static func evaluate(_ plan: UpgradePlan, rules: RuleSet, hosts: [AuditHost]) -> UpgradeImpact {
-        let auditor = Auditor(rules: rules)
-        let before = auditor.audit(hosts).findings.filter { $0.status != .pass }
-        var planned: [AuditHost] = []
-        var touched: [String: Int] = [:]
-        for host in hosts {
-            let (snapshot, count) = plan.apply(to: host.snapshot)
-            touched[host.name] = count
-            planned.append(AuditHost(snapshot: snapshot, labels: host.labels))
+        var evaluation = Evaluation(plan: plan, rules: rules)
+        evaluation.add(hosts)
+        return evaluation.finish()
+    }
+
+    /// The same fed in batches: two audits side by side, as the hosts are and as they would be.
+    public struct Evaluation {
+        let plan: UpgradePlan
+        private var before: AuditSession
+        private var after: AuditSession
+        private var touched: [(String, Int)] = []
+
+        public init(plan: UpgradePlan, rules: RuleSet) {
+            self.plan = plan
+            before = AuditSession(rules: rules)
+            after = AuditSession(rules: rules)
         }
-        let after = auditor.audit(planned).findings.filter { $0.status != .pass }
-        func key(_ f: Finding) -> String { "\(f.rule)|\(f.host)|\(f.bdf ?? "")" }
-        let beforeKeys = Set(before.map(key)), afterKeys = Set(after.map(key))
-        return UpgradeImpact(hosts: hosts.map { host in
-            Host(host: host.name, pfsTouched: touched[host.name] ?? 0,
-                 newFindings: after.filter { $0.host == host.name && !beforeKeys.contains(key($0)) },
-                 resolvedFindings: before.filter { $0.host == host.name && !afterKeys.contains(key($0)) })
-        })
+
+        public mutating func add(_ hosts: [AuditHost]) {
+            before.add(hosts)
+            var planned: [AuditHost] = []
+            for host in hosts {
+                let (snapshot, count) = plan.apply(to: host.snapshot)
+                touched.append((host.name, count))
+                planned.append(AuditHost(snapshot: snapshot, labels: host.labels))
+            }
+            after.add(planned)
+        }
+
+        public func finish() -> UpgradeImpact {
+            let old = before.finish().findings.filter { $0.status != .pass }
+            let new = after.finish().findings.filter { $0.status != .pass }
+            func key(_ f: Finding) -> String { "\(f.rule)|\(f.host)|\(f.bdf ?? "")" }
+            let oldKeys = Set(old.map(key)), newKeys = Set(new.map(key))
+            var newByHost: [String: [Finding]] = [:], clearedByHost: [String: [Finding]] = [:]
+            for f in new where !oldKeys.contains(key(f)) { newByHost[f.host, default: []].append(f) }
+            for f in old where !newKeys.contains(key(f)) { clearedByHost[f.host, default: []].append(f) }
+            return UpgradeImpact(hosts: touched.map { name, count in
+                Host(host: name, pfsTouched: count, newFindings: newByHost[name] ?? [], resolvedFindings: clearedByHost[name] ?? [])
+            })
+        }
     }
 }

@@ -115,24 +115,39 @@ extension InventoryStore {
               toolVersion: row["tool_version"], sourceKind: row["source_kind"], sourcePath: row["source_path"])
     }
 
-    /// The latest snapshot of every host whose labels match `selection`, with the host's labels,
-    /// read in one pass over each table.
+    /// The latest snapshot of every host whose labels match `selection`, with the host's labels.
     public func latestSnapshots(matching selection: [String: String] = [:]) throws -> [(snapshot: HostSnapshot, labels: [String: String])] {
+        var all: [(snapshot: HostSnapshot, labels: [String: String])] = []
+        try forEachLatestSnapshot(matching: selection) { all += $0 }
+        return all
+    }
+
+    /// The same in batches of `batchSize` hosts, each read in one pass per table: a fleet audit
+    /// never holds more than one batch of full snapshots.
+    public func forEachLatestSnapshot(
+        matching selection: [String: String] = [:], batchSize: Int = 500,
+        _ body: ([(snapshot: HostSnapshot, labels: [String: String])]) throws -> Void
+    ) throws {
         let selected = try hosts(matching: selection)
         let wanted = Set(selected.map(\.hostname))
-        return try read { db in
-            let rows = try Row.fetchAll(db, sql: """
+        let labels = Dictionary(selected.map { ($0.hostname, $0.labels) }, uniquingKeysWith: { a, _ in a })
+        let observations = try read { db in
+            try Row.fetchAll(db, sql: """
                 SELECT h.hostname, o.* FROM hosts h
                 JOIN observations o ON o.host_id = h.id
                  AND o.collected_at = (SELECT max(collected_at) FROM observations WHERE host_id = h.id)
                 ORDER BY h.hostname
-                """)
-            let observations = rows.compactMap { row -> SnapshotRebuilder.Observation? in
+                """).compactMap { row -> SnapshotRebuilder.Observation? in
                 let name: String = row["hostname"]
                 return wanted.contains(name) ? observation(name, row) : nil
             }
-            let labels = Dictionary(selected.map { ($0.hostname, $0.labels) }, uniquingKeysWith: { a, _ in a })
-            return try SnapshotRebuilder.snapshots(db, observations: observations).map { ($0, labels[$0.host.hostname] ?? [:]) }
+        }
+        var start = 0
+        while start < observations.count {
+            let chunk = Array(observations[start..<min(start + batchSize, observations.count)])
+            let snapshots = try read { db in try SnapshotRebuilder.snapshots(db, observations: chunk) }
+            try body(snapshots.map { ($0, labels[$0.host.hostname] ?? [:]) })
+            start += batchSize
         }
     }
 

@@ -33,13 +33,20 @@ struct AuditSources: ParsableArguments {
     var fromDatabase: Bool { fleet || (root.isEmpty && snapshot.isEmpty && (database.db != nil || !select.isEmpty)) }
     var live: Bool { root.isEmpty && snapshot.isEmpty && !fromDatabase }
 
-    func load(store storeLive: Bool) throws -> [AuditHost] {
-        let given = try labels.parsed()
+    /// Hands the hosts over in batches (the database's fleet is read a batch at a time).
+    func forEachBatch(store storeLive: Bool, _ body: ([AuditHost]) throws -> Void) throws {
         if fromDatabase {
             let db = try database.open(readOnly: true)
-            return try db.latestSnapshots(matching: try LabelOptions.parse(select, option: "--select"))
-                .map { AuditHost(snapshot: $0.snapshot, labels: $0.labels) }
+            try db.forEachLatestSnapshot(matching: try LabelOptions.parse(select, option: "--select")) { batch in
+                try body(batch.map { AuditHost(snapshot: $0.snapshot, labels: $0.labels) })
+            }
+            return
         }
+        try body(try load(store: storeLive))
+    }
+
+    private func load(store storeLive: Bool) throws -> [AuditHost] {
+        let given = try labels.parsed()
         var hosts: [AuditHost] = []
         for dir in root {
             hosts.append(AuditHost(snapshot: try Collector().collectCapture(at: dir), labels: given))
@@ -95,9 +102,9 @@ struct AuditCommand: ParsableCommand {
     var format: SnapshotFormat = .table
 
     func run() throws {
-        let ruleSet = try loadRules(rules)
-        let hosts = try sources.load(store: !noStore)
-        let result = Auditor(rules: ruleSet).audit(hosts)
+        var session = AuditSession(rules: try loadRules(rules))
+        try sources.forEachBatch(store: !noStore) { session.add($0) }
+        let result = session.finish()
         Console.out(format == .json ? try jsonText(result) : AuditText.render(result, failOn: failOn))
         if !result.failures(atOrAbove: failOn).isEmpty { throw ExitCode(1) }
     }
@@ -154,7 +161,9 @@ struct CheckUpgradeCommand: ParsableCommand {
 
     func run() throws {
         let plan = UpgradePlan(model: model, firmware: firmware, driver: driver, kernel: kernel)
-        let impact = UpgradeImpact.evaluate(plan, rules: try loadRules(rules), hosts: try sources.load(store: false))
+        var evaluation = UpgradeImpact.Evaluation(plan: plan, rules: try loadRules(rules))
+        try sources.forEachBatch(store: false) { evaluation.add($0) }
+        let impact = evaluation.finish()
         if format == .json {
             Console.out(try jsonText(impact))
         } else {
