@@ -123,7 +123,8 @@ extension InventoryStore {
     }
 
     /// The same in batches of `batchSize` hosts, each read in one pass per table: a fleet audit
-    /// never holds more than one batch of full snapshots.
+    /// never holds more than one batch of full snapshots. All batches come from one read
+    /// transaction, so a collector writing meanwhile cannot make the fleet inconsistent.
     public func forEachLatestSnapshot(
         matching selection: [String: String] = [:], batchSize: Int = 500,
         _ body: ([(snapshot: HostSnapshot, labels: [String: String])]) throws -> Void
@@ -131,8 +132,8 @@ extension InventoryStore {
         let selected = try hosts(matching: selection)
         let wanted = Set(selected.map(\.hostname))
         let labels = Dictionary(selected.map { ($0.hostname, $0.labels) }, uniquingKeysWith: { a, _ in a })
-        let observations = try read { db in
-            try Row.fetchAll(db, sql: """
+        try read { db in
+            let observations = try Row.fetchAll(db, sql: """
                 SELECT h.hostname, o.* FROM hosts h
                 JOIN observations o ON o.host_id = h.id
                  AND o.collected_at = (SELECT max(collected_at) FROM observations WHERE host_id = h.id)
@@ -141,13 +142,13 @@ extension InventoryStore {
                 let name: String = row["hostname"]
                 return wanted.contains(name) ? observation(name, row) : nil
             }
-        }
-        var start = 0
-        while start < observations.count {
-            let chunk = Array(observations[start..<min(start + batchSize, observations.count)])
-            let snapshots = try read { db in try SnapshotRebuilder.snapshots(db, observations: chunk) }
-            try body(snapshots.map { ($0, labels[$0.host.hostname] ?? [:]) })
-            start += batchSize
+            var start = 0
+            while start < observations.count {
+                let chunk = Array(observations[start..<min(start + batchSize, observations.count)])
+                let snapshots = try SnapshotRebuilder.snapshots(db, observations: chunk)
+                try body(snapshots.map { ($0, labels[$0.host.hostname] ?? [:]) })
+                start += batchSize
+            }
         }
     }
 
