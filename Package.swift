@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "CollectorTests", dependencies: ["Collector", "Inventory", "Report", "TestSupport"]),
         .testTarget(
             name: "CLITests",
-            dependencies: ["sriov-audit", "Inventory", "Collector", "Store", "TestSupport"]
+            dependencies: ["sriov-audit", "Inventory", "Collector", "Store", "Rules", "Report", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -5,6 +5,11 @@ public struct AuditResult: Codable, Sendable {
     public var hosts: [String]
     public var findings: [Finding]
 
+    public init(hosts: [String], findings: [Finding]) {
+        self.hosts = hosts
+        self.findings = findings
+    }
+
     /// Violations at or above `severity` (what `--fail-on` counts).
     public func failures(atOrAbove severity: Severity) -> [Finding] {
         findings.filter { $0.status != .pass && $0.severity >= severity }

@@ -105,7 +105,11 @@ struct AuditCommand: ParsableCommand {
         var session = AuditSession(rules: try loadRules(rules))
         try sources.forEachBatch(store: !noStore) { session.add($0) }
         let result = session.finish()
-        Console.out(format == .json ? try jsonText(result) : AuditText.render(result, failOn: failOn))
+        if format == .json {
+            try AuditJSON.write(result, to: Console.out)
+        } else {
+            Console.out(AuditText.render(result, failOn: failOn))
+        }
         if !result.failures(atOrAbove: failOn).isEmpty { throw ExitCode(1) }
     }
 }

@@ -1,5 +1,8 @@
+import Collector
 import Foundation
 import Inventory
+import Report
+import Rules
 import TestSupport
 import XCTest
 
@@ -71,5 +74,21 @@ final class AuditCommandTests: XCTestCase {
             """)
         let audit = try CLI.run(["audit", "--rules", bad, "--root", Fixtures.path("qemu/nvme-netdevsim/after")])
         XCTAssertEqual(audit.status, 2, "a bad rules file is an input error")
+    }
+}
+
+
+extension AuditCommandTests {
+    /// The streamed JSON is byte for byte what JSONEncoder prints for the whole result.
+    func testStreamedJSONEqualsTheEncodedResult() throws {
+        let snapshot = try Collector().collectCapture(at: Fixtures.path("qemu/igb-nvme-netdevsim/after"))
+        let result = Auditor(rules: try DefaultRules.ruleSet()).audit([AuditHost(snapshot: snapshot), AuditHost(snapshot: snapshot)])
+        var streamed = ""
+        try AuditJSON.write(result) { streamed += $0 }
+        let whole = String(decoding: try HostSnapshot.makeEncoder().encode(result), as: UTF8.self) + "\n"
+        XCTAssertEqual(streamed, whole)
+        var empty = ""
+        try AuditJSON.write(AuditResult(hosts: [], findings: [])) { empty += $0 }
+        XCTAssertEqual(empty, String(decoding: try HostSnapshot.makeEncoder().encode(AuditResult(hosts: [], findings: [])), as: UTF8.self) + "\n")
     }
 }
