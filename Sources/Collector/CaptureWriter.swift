@@ -214,16 +214,6 @@ public struct CaptureWriter {
         }
     }
 
-    /// `path` made absolute and lexically normalised, to test it against /sys and /proc.
-    private func absolutePath(_ path: String) -> String {
-        var base = "/"
-        if !path.hasPrefix("/") {
-            var buffer = [CChar](repeating: 0, count: 4096)
-            if getcwd(&buffer, buffer.count) != nil { base = cString(buffer) }
-        }
-        return joinLinkTarget(base: base, target: path)
-    }
-
     private func parent(_ path: String) -> String {
         String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
     }

@@ -58,7 +58,7 @@ struct FlattenedLinks {
         let directory = String(cString: made)
         var restored = 0
         do {
-            let source = sysfsRoot.hasPrefix("/") ? sysfsRoot : absolute(sysfsRoot)
+            let source = absolutePath(sysfsRoot)
             try mirrorDirectory(from: source, to: directory + "/sys", restored: &restored)
         } catch {
             _ = removeTree(directory)
@@ -88,12 +88,6 @@ struct FlattenedLinks {
                 continue
             }
         }
-    }
-
-    private static func absolute(_ path: String) -> String {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        guard getcwd(&buffer, buffer.count) != nil else { return path }
-        return cString(buffer) + "/" + path
     }
 }
 

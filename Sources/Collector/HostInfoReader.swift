@@ -26,14 +26,3 @@ public enum HostIdentity {
         text.hasSuffix("\n") ? String(text.dropLast()) : text
     }
 }
-
-extension StringProtocol {
-    /// Without leading and trailing characters from `set`.
-    func trimming(_ set: String) -> String {
-        let chars = Set(set)
-        var view = Substring(self)
-        while let first = view.first, chars.contains(first) { view = view.dropFirst() }
-        while let last = view.last, chars.contains(last) { view = view.dropLast() }
-        return String(view)
-    }
-}

@@ -108,3 +108,13 @@ enum ReadOnlyFiles {
 func fixedCString<T>(_ tuple: T) -> String {
     withUnsafeBytes(of: tuple) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
 }
+
+/// `path` made absolute against the working directory and lexically normalised.
+func absolutePath(_ path: String) -> String {
+    var base = "/"
+    if !path.hasPrefix("/") {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        if getcwd(&buffer, buffer.count) != nil { base = cString(buffer) }
+    }
+    return joinLinkTarget(base: base, target: path)
+}

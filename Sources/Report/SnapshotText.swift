@@ -115,10 +115,3 @@ public enum SnapshotText {
         }
     }
 }
-
-extension String {
-    /// Without leading and trailing blanks (firmware strings are often padded).
-    var trimmingBlanks: String {
-        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
-    }
-}

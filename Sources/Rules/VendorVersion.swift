@@ -1,3 +1,5 @@
+import Inventory
+
 /// A driver or firmware version string as NIC drivers report it, parsed so that versions of the
 /// same family can be ordered.
 ///
@@ -125,11 +127,5 @@ public struct VendorVersion: Sendable, Hashable, CustomStringConvertible {
     static func hex32(_ word: String) -> UInt32? {
         guard word.hasPrefix("0x") || word.hasPrefix("0X"), (3...10).contains(word.count) else { return nil }
         return UInt32(word.dropFirst(2), radix: 16)
-    }
-}
-
-extension String {
-    var trimmingBlanks: String {
-        String(drop { $0 == " " || $0 == "\t" || $0 == "\n" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\n" }.reversed())
     }
 }

@@ -1,0 +1,13 @@
+extension StringProtocol {
+    /// Without leading and trailing characters from `set`.
+    public func trimming(_ set: String) -> String {
+        let characters = Set(set)
+        var view = Substring(self)
+        while let first = view.first, characters.contains(first) { view = view.dropFirst() }
+        while let last = view.last, characters.contains(last) { view = view.dropLast() }
+        return String(view)
+    }
+
+    /// Without leading and trailing blanks (firmware and version strings are often padded).
+    public var trimmingBlanks: String { trimming(" \t\n") }
+}
