@@ -44,10 +44,19 @@ public final class InventoryStore: @unchecked Sendable {
         } else if !FileManager.default.fileExists(atPath: path) {
             throw StoreError.cannotOpen(path: path, reason: "no such file (run `sriov-audit collect --store` or `import` first)")
         }
-        do {
-            queue = try DatabaseQueue(path: path, configuration: configuration)
-        } catch {
-            throw Self.mapOpen(error, path: path)
+        // Switching a new file to WAL takes an exclusive lock that the busy timeout does not
+        // cover: a process opening it while another creates it gets SQLITE_BUSY and tries again.
+        var attempt = 0
+        while true {
+            do {
+                queue = try DatabaseQueue(path: path, configuration: configuration)
+                break
+            } catch let error as DatabaseError where (error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED) && attempt < 20 {
+                attempt += 1
+                usleep(useconds_t(25_000 * attempt))
+            } catch {
+                throw Self.mapOpen(error, path: path)
+            }
         }
         try checkSchema(migrate: !readOnly)
     }

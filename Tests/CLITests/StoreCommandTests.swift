@@ -87,19 +87,22 @@ final class StoreCommandTests: XCTestCase {
     func testConcurrentWriters() throws {
         let fleet = try fleetFile(40)
         let after = Fixtures.path("qemu/igb-nvme-netdevsim/after")
-        var processes: [Process] = []
+        var processes: [(Process, String)] = []
         for n in 0..<4 {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: CLI.binary)
             p.arguments = n < 2 ? ["collect", "--root", after, "--host", "writer-\(n)", "--db", db]
                                 : ["import", fleet, "--db", db]
+            let errors = dir + "/writer-\(n).err"
+            FileManager.default.createFile(atPath: errors, contents: nil)
             p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
+            p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errors))
             try p.run()
-            processes.append(p)
+            processes.append((p, errors))
         }
-        for p in processes { p.waitUntilExit() }
-        XCTAssertEqual(processes.map(\.terminationStatus), [0, 0, 0, 0])
+        for (p, _) in processes { p.waitUntilExit() }
+        let messages = processes.map { Fixtures.read($0.1) ?? "" }.filter { $0.contains("error") }
+        XCTAssertEqual(processes.map(\.0.terminationStatus), [0, 0, 0, 0], "\(messages)")
         let store = try InventoryStore(path: db)
         XCTAssertEqual(try store.hosts().count, 42)
         XCTAssertEqual(try DatabaseQueue(path: db).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM observations") }, 42)
