@@ -12,6 +12,8 @@ let package = Package(
         .library(name: "Collector", targets: ["Collector"]),
         .library(name: "Store", targets: ["Store"]),
         .library(name: "Rules", targets: ["Rules"]),
+        .library(name: "Report", targets: ["Report"]),
+        .library(name: "Transport", targets: ["Transport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -40,11 +42,14 @@ let package = Package(
             ]
         ),
         .target(name: "Rules", dependencies: ["Inventory", .product(name: "Yams", package: "Yams")]),
-        .target(name: "Report", dependencies: ["Inventory", "Store", "Rules"]),
+        .target(name: "Report", dependencies: ["Inventory", "Store", "Rules"], exclude: ["audit-report.schema.json"]),
+        // Typed C shim over libcurl: curl_easy_setopt is variadic and its options are macros.
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        .target(name: "Transport", dependencies: ["CCurl", "Inventory", "Report"]),
         .executableTarget(
             name: "sriov-audit",
             dependencies: [
-                "Inventory", "Collector", "Store", "Rules", "Report",
+                "Inventory", "Collector", "Store", "Rules", "Report", "Transport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -59,7 +64,7 @@ let package = Package(
         .testTarget(name: "CollectorTests", dependencies: ["Collector", "Inventory", "Report", "TestSupport"]),
         .testTarget(
             name: "CLITests",
-            dependencies: ["sriov-audit", "Inventory", "Collector", "Store", "Rules", "Report", "TestSupport"]
+            dependencies: ["sriov-audit", "Inventory", "Collector", "Store", "Rules", "Report", "Transport", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

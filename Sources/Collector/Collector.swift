@@ -149,8 +149,3 @@ public struct Collector: Sendable {
         )
     }
 }
-
-/// The version this build reports in snapshots and `--version`.
-public enum SriovAuditVersion {
-    public static let current = "0.1.0"
-}

@@ -106,3 +106,8 @@ extension HostSnapshot {
         return decoder
     }
 }
+
+/// The version this build reports in snapshots and `--version`.
+public enum SriovAuditVersion {
+    public static let current = "0.1.0"
+}

@@ -11,3 +11,10 @@ extension StringProtocol {
     /// Without leading and trailing blanks (firmware and version strings are often padded).
     public var trimmingBlanks: String { trimming(" \t\n") }
 }
+
+extension String {
+    /// `7` → `007`: fixed-width numbers in names that must sort as text.
+    public func leftPadded(to width: Int, with pad: Character = "0") -> String {
+        count >= width ? self : String(repeating: pad, count: width - count) + self
+    }
+}

@@ -3,31 +3,28 @@ import Rules
 /// The terminal form of an audit, in the style of `virt-host-validate`: per host, per rule,
 /// PASS / WARN / FAIL with the device, a one-line reason and what to do about it.
 public enum AuditText {
-    public static func render(_ result: AuditResult, failOn: Severity) -> String {
+    public static func render(_ report: AuditReport) -> String {
         var out = ""
-        let width = max(24, (result.findings.map(\.rule.count).max() ?? 0) + 2)
+        let width = max(24, (report.findings.map(\.rule.count).max() ?? 0) + 2)
         var byHost: [String: [Finding]] = [:]
-        for f in result.findings { byHost[f.host, default: []].append(f) }
-        for host in result.hosts {
-            out += "\(host)\n"
-            for f in byHost[host] ?? [] {
+        for f in report.findings { byHost[f.host, default: []].append(f) }
+        for host in report.hosts {
+            out += "\(host.name)\n"
+            for f in byHost[host.name] ?? [] {
                 let status = f.status.rawValue.uppercased()
                 let label = f.rule + String(repeating: " ", count: max(1, width - f.rule.count))
                 out += "  \(label)\(status.padding(5))\(f.status == .pass ? "" : "[\(f.severity.rawValue)] ")\(f.message)\n"
                 if let hint = f.hint { out += "  \(String(repeating: " ", count: width + 5))→ \(hint)\n" }
             }
         }
-        out += summary(result, failOn: failOn) + "\n"
+        out += summary(report) + "\n"
         return out
     }
 
-    public static func summary(_ result: AuditResult, failOn: Severity) -> String {
-        let pass = result.findings.filter { $0.status == .pass }.count
-        let warn = result.findings.filter { $0.status == .warn }.count
-        let fail = result.findings.filter { $0.status == .fail }.count
-        let blocking = result.failures(atOrAbove: failOn).count
-        let verdict = blocking == 0 ? "OK" : "NOT OK: \(blocking) finding(s) at or above \(failOn.rawValue)"
-        return "Summary: \(result.hosts.count) host(s), \(pass) pass, \(warn) warn, \(fail) fail — \(verdict)"
+    public static func summary(_ report: AuditReport) -> String {
+        let s = report.summary
+        let verdict = s.blocking == 0 ? "OK" : "NOT OK: \(s.blocking) finding(s) at or above \(report.failOn.rawValue)"
+        return "Summary: \(s.hosts) host(s), \(s.pass) pass, \(s.warn) warn, \(s.fail) fail — \(verdict)"
     }
 }
 

@@ -4,6 +4,7 @@ import Inventory
 import Report
 import Rules
 import Store
+import Transport
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -82,8 +83,11 @@ struct AuditCommand: ParsableCommand {
         commandName: "audit",
         abstract: "Audit hosts against a rules file: this host (collected and stored), captures, snapshot files or the fleet database.",
         discussion: """
-            Prints PASS / WARN / FAIL per host and rule, with the device and a reason. \
-            Exit status: 0 nothing at or above --fail-on failed, 1 something did, 2 usage or input error.
+            Prints PASS / WARN / FAIL per host and rule, with the device and a reason. With several \
+            formats (--format junit,sarif,json,prom,html,md) the reports are written to --out \
+            (default reports/): HOST-or-fleet-TIME-RUN.EXT plus latest.EXT, each replaced atomically.
+            Exit status: 0 nothing at or above --fail-on failed, 1 something did, 2 usage or input \
+            error, 3 the audit passed but a --push could not be delivered (the report is spooled).
             """
     )
 
@@ -98,19 +102,68 @@ struct AuditCommand: ParsableCommand {
     @Option(name: .long, help: "Lowest severity that makes the exit status 1 (info, low, medium, high, critical).")
     var failOn: Severity = .high
 
-    @Option(name: .long, help: "Output format: table or json.")
-    var format: SnapshotFormat = .table
+    @Option(name: .long, help: ArgumentHelp("Formats, comma-separated: table, json, junit, sarif, prom, html, md.", valueName: "LIST"))
+    var format: String = "table"
+
+    @Option(name: .long, help: ArgumentHelp("Folder for the report files (default: reports/); `-` prints the one format to standard output.", valueName: "DIR"))
+    var out: String?
+
+    @OptionGroup var pushOptions: PushOptions
+
+    func validate() throws {
+        let formats = try parsedFormats()
+        if out == "-", formats.count != 1 { throw ValidationError("--out - prints one format; got \(formats.count)") }
+    }
+
+    private func parsedFormats() throws -> [ReportFormat] {
+        do { return try ReportFormat.parseList(format) } catch { throw ValidationError("--format: \(error)") }
+    }
+
+    /// One table or JSON report with no --out goes to standard output, as before; anything else to files.
+    private var directory: String? {
+        let formats = (try? parsedFormats()) ?? []
+        if out == "-" { return nil }
+        if out == nil, formats.count == 1, formats[0] == .table || formats[0] == .json { return nil }
+        return out ?? "reports"
+    }
 
     func run() throws {
-        var session = AuditSession(rules: try loadRules(rules))
-        try sources.forEachBatch(store: !noStore) { session.add($0) }
-        let result = session.finish()
-        if format == .json {
-            try AuditJSON.write(result, to: Console.out)
-        } else {
-            Console.out(AuditText.render(result, failOn: failOn))
+        let formats = try parsedFormats()
+        if !pushOptions.push.isEmpty || pushOptions.spool != nil { pushOptions.flushEarlierRuns(database: sources.database) }
+        let report: AuditReport
+        do {
+            let (ruleSet, source) = try loadRules(rules)
+            var builder = ReportBuilder(rules: ruleSet, rulesSource: source, failOn: failOn)
+            try sources.forEachBatch(store: !noStore) { builder.add($0) }
+            report = builder.finish()
+        } catch {
+            // node_exporter should see a run that could not audit, not the last good one's metrics.
+            if formats.contains(.prom), let directory {
+                try? AtomicFile.makeDirectories(directory)
+                try? AtomicFile.write(PrometheusText.failedRun(at: Date()), to: directory + "/latest.prom")
+            }
+            throw error
         }
-        if !result.failures(atOrAbove: failOn).isEmpty { throw ExitCode(1) }
+
+        if let directory {
+            let written = try ReportDirectory(path: directory).write(report, formats: formats)
+            Console.out(AuditText.summary(report) + "\n")
+            for path in written where !path.contains("/latest.") || path.hasSuffix("/latest.prom") {
+                Console.out("wrote \(path)\n")
+            }
+        } else if formats[0] == .json {
+            try AuditJSON.write(report, to: Console.out)
+        } else {
+            Console.out(try ReportDirectory.text(report, as: formats[0]))
+        }
+
+        var delivered = true
+        if !pushOptions.push.isEmpty {
+            let body = Array(try AuditJSON.render(report).utf8)
+            delivered = try pushOptions.deliver(Payload(body: body, idempotencyKey: report.runId, kind: "audit-report"), database: sources.database)
+        }
+        if !report.summary.compliant { throw ExitCode(1) }
+        if !delivered { throw ExitCode(3) }
     }
 }
 
@@ -126,17 +179,17 @@ struct RulesCommand: ParsableCommand {
         @Argument(help: "The rules file.") var file: String
 
         func run() throws {
-            let set = try loadRules(file)
+            let (set, _) = try loadRules(file)
             Console.out("\(file): \(set.rules.count) rule(s), OK\n")
         }
     }
 }
 
-/// The rules file at `path`, or the built-in defaults.
-func loadRules(_ path: String?) throws -> RuleSet {
-    guard let path else { return try DefaultRules.ruleSet() }
+/// The rules file at `path`, or the built-in defaults, with the bytes it was parsed from (reports carry their hash).
+func loadRules(_ path: String?) throws -> (RuleSet, [UInt8]) {
+    guard let path else { return (try DefaultRules.ruleSet(), Array(DefaultRules.yaml.utf8)) }
     guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read the rules file \(path)") }
-    return try RuleFileParser.parse(String(decoding: data, as: UTF8.self), path: path)
+    return (try RuleFileParser.parse(String(decoding: data, as: UTF8.self), path: path), [UInt8](data))
 }
 
 struct CheckUpgradeCommand: ParsableCommand {
@@ -165,7 +218,7 @@ struct CheckUpgradeCommand: ParsableCommand {
 
     func run() throws {
         let plan = UpgradePlan(model: model, firmware: firmware, driver: driver, kernel: kernel)
-        var evaluation = UpgradeImpact.Evaluation(plan: plan, rules: try loadRules(rules))
+        var evaluation = UpgradeImpact.Evaluation(plan: plan, rules: try loadRules(rules).0)
         try sources.forEachBatch(store: false) { evaluation.add($0) }
         let impact = evaluation.finish()
         if format == .json {

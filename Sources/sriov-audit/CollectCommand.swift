@@ -11,6 +11,7 @@ import Foundation
 import Inventory
 import Report
 import Store
+import Transport
 
 enum SnapshotFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json
@@ -23,7 +24,10 @@ struct CollectCommand: ParsableCommand {
         discussion: """
             Read-only: nothing under /sys or /proc is written. Problems (unreadable files, malformed \
             values, VFs that vanish mid-scan) are printed as warnings and kept in the snapshot.
-            Exit status: 0 collected (even with warnings), 2 usage or input error.
+            With --push URL the snapshot JSON is POSTed to a central receiver; what cannot be \
+            delivered is spooled and re-sent by `push --flush` or the next run with --push.
+            Exit status: 0 collected (even with warnings), 2 usage or input error, 3 collected but \
+            a push was not delivered (spooled).
             """
     )
 
@@ -47,8 +51,10 @@ struct CollectCommand: ParsableCommand {
 
     @OptionGroup var database: StoreOptions
     @OptionGroup var labels: LabelOptions
+    @OptionGroup var pushOptions: PushOptions
 
     func run() throws {
+        if !pushOptions.push.isEmpty || pushOptions.spool != nil { pushOptions.flushEarlierRuns(database: database) }
         let collector = Collector(options: .init(hostname: host, pciIDsPath: pciIDs))
         let snapshot: HostSnapshot
         if let root {
@@ -78,6 +84,12 @@ struct CollectCommand: ParsableCommand {
         }
         if format == .json, !snapshot.warnings.isEmpty {
             Console.error("sriov-audit: \(snapshot.warnings.count) collection warning(s); see \"warnings\" in the snapshot\n")
+        }
+        if !pushOptions.push.isEmpty {
+            // The key is the document's digest: a re-send of the same collection is recognisably the same.
+            let body = [UInt8](try HostSnapshot.makeEncoder().encode(snapshot))
+            let payload = Payload(body: body, idempotencyKey: SHA256.hex(body), kind: "snapshot")
+            if !(try pushOptions.deliver(payload, database: database)) { throw ExitCode(3) }
         }
     }
 }

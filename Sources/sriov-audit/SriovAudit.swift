@@ -3,8 +3,11 @@ import Glibc
 #endif
 import ArgumentParser
 import Collector
+import Inventory
 import Rules
+import Report
 import Store
+import Transport
 #if canImport(FoundationEssentials)
 import FoundationEssentials  // not Foundation: it would load ICU and double the tool's memory
 #else
@@ -25,6 +28,7 @@ struct SriovAudit: ParsableCommand {
         subcommands: [
             CollectCommand.self, CaptureCommand.self, ImportCommand.self, HostsCommand.self, HistoryCommand.self,
             ShowCommand.self, DiffCommand.self, PruneCommand.self, AuditCommand.self, CheckUpgradeCommand.self, RulesCommand.self,
+            PushCommand.self,
         ],
         defaultSubcommand: nil
     )
@@ -61,3 +65,5 @@ extension CaptureWriter.Failure: ReportedError {}
 extension StoreError: ReportedError {}
 extension RuleFileErrors: ReportedError {}
 extension RuleFileError: ReportedError {}
+extension TransportError: ReportedError {}
+extension AtomicFile.Failure: ReportedError {}

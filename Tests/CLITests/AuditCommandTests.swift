@@ -39,7 +39,10 @@ final class AuditCommandTests: XCTestCase {
         XCTAssertEqual(vf["status"] as? String, "fail")
         XCTAssertEqual(vf["host"] as? String, "igb-nvme-netdevsim")
         XCTAssertEqual((vf["evidence"] as? [String: String])?["trust"], "on")
-        XCTAssertEqual(object["hosts"] as? [String], ["igb-nvme-netdevsim"])
+        let hosts = try XCTUnwrap(object["hosts"] as? [[String: Any]])
+        XCTAssertEqual(hosts.map { $0["name"] as? String }, ["igb-nvme-netdevsim"])
+        XCTAssertEqual(hosts.first?["fail"] as? Int, 4)
+        try CLI.validate(r.stdoutData, schema: CLI.reportSchema)
     }
 
     func testFleetAuditFromTheDatabaseWithSelection() throws {
@@ -79,16 +82,22 @@ final class AuditCommandTests: XCTestCase {
 
 
 extension AuditCommandTests {
-    /// The streamed JSON is byte for byte what JSONEncoder prints for the whole result.
-    func testStreamedJSONEqualsTheEncodedResult() throws {
+    /// The streamed JSON is byte for byte what JSONEncoder prints for the whole report.
+    func testStreamedJSONEqualsTheEncodedReport() throws {
         let snapshot = try Collector().collectCapture(at: Fixtures.path("qemu/igb-nvme-netdevsim/after"))
-        let result = Auditor(rules: try DefaultRules.ruleSet()).audit([AuditHost(snapshot: snapshot), AuditHost(snapshot: snapshot)])
+        var builder = ReportBuilder(rules: try DefaultRules.ruleSet(), rulesSource: Array(DefaultRules.yaml.utf8), failOn: .high)
+        builder.add([AuditHost(snapshot: snapshot), AuditHost(snapshot: snapshot)])
+        let report = builder.finish()
+        XCTAssertEqual(report.hosts.map(\.fail), [4, 4])
         var streamed = ""
-        try AuditJSON.write(result) { streamed += $0 }
-        let whole = String(decoding: try HostSnapshot.makeEncoder().encode(result), as: UTF8.self) + "\n"
+        try AuditJSON.write(report) { streamed += $0 }
+        let whole = String(decoding: try AuditReport.makeEncoder().encode(report), as: UTF8.self) + "\n"
         XCTAssertEqual(streamed, whole)
+        var emptyReport = report
+        emptyReport.findings = []
+        emptyReport.hosts = []
         var empty = ""
-        try AuditJSON.write(AuditResult(hosts: [], findings: [])) { empty += $0 }
-        XCTAssertEqual(empty, String(decoding: try HostSnapshot.makeEncoder().encode(AuditResult(hosts: [], findings: [])), as: UTF8.self) + "\n")
+        try AuditJSON.write(emptyReport) { empty += $0 }
+        XCTAssertEqual(empty, String(decoding: try AuditReport.makeEncoder().encode(emptyReport), as: UTF8.self) + "\n")
     }
 }

@@ -10,8 +10,8 @@ enum CLI {
     }
 
     @discardableResult
-    static func run(_ arguments: [String], prefix: [String] = []) throws -> ShellResult {
-        if prefix.isEmpty { return try shell(binary, arguments) }
+    static func run(_ arguments: [String], prefix: [String] = [], environment: [String: String]? = nil) throws -> ShellResult {
+        if prefix.isEmpty { return try shell(binary, arguments, environment: environment) }
         return try shell(prefix[0], Array(prefix.dropFirst()) + [binary] + arguments)
     }
 
@@ -22,9 +22,10 @@ enum CLI {
     }
 
     static let schema = Fixtures.packageRoot + "/Sources/Inventory/host-snapshot.schema.json"
+    static let reportSchema = Fixtures.packageRoot + "/Sources/Report/audit-report.schema.json"
 
     /// Validates JSON against the shipped schema with python's jsonschema (Draft 2020-12).
-    static func validate(_ json: Data, file: StaticString = #filePath, line: UInt = #line) throws {
+    static func validate(_ json: Data, schema: String = CLI.schema, file: StaticString = #filePath, line: UInt = #line) throws {
         let script = """
             import json, sys, jsonschema
             schema = json.load(open(sys.argv[1]))

@@ -1,0 +1,105 @@
+import Inventory
+import Rules
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Everything one audit run produced, in the shape every renderer reads: what ran (run id, time,
+/// tool, rules file and its hash), over what (hosts with their PFs), what it found and the verdict.
+/// The run id is also the push's idempotency key, so a receiver can tell a re-send from a new run.
+/// Its JSON form is `audit-report.schema.json`.
+public struct AuditReport: Codable, Sendable {
+    public static let schemaVersion = 1
+
+    public var schemaVersion: Int
+    /// Unique per run (UUID).
+    public var runId: String
+    public var generatedAt: Date
+    public var tool: Tool
+    public var rules: RulesFile
+    /// The severity from which a violation fails the run (`--fail-on`).
+    public var failOn: Severity
+    public var hosts: [Host]
+    public var findings: [Finding]
+    public var summary: Summary
+
+    public struct Tool: Codable, Sendable, Hashable {
+        public var name: String
+        public var version: String
+    }
+
+    /// The rules file as it was read, so a report can be traced to the exact policy that made it.
+    public struct RulesFile: Codable, Sendable, Hashable {
+        public var path: String
+        /// SHA-256 of the file's bytes.
+        public var sha256: String
+        public var rules: [RuleInfo]
+    }
+
+    /// A rule as reports describe it (SARIF's `tool.driver.rules`, the HTML legend).
+    public struct RuleInfo: Codable, Sendable, Hashable {
+        public var id: String
+        public var check: String
+        public var severity: Severity
+        public var description: String?
+        /// Where the rule is written in the rules file (1-based).
+        public var line: Int
+        public var column: Int
+    }
+
+    /// One audited host: its verdict and the PF facts the metrics and the firmware chart need.
+    public struct Host: Codable, Sendable, Hashable {
+        public var name: String
+        public var labels: [String: String]
+        public var collectedAt: Date
+        public var kernelRelease: String?
+        public var status: Finding.Status
+        public var pass: Int
+        public var warn: Int
+        public var fail: Int
+        /// Violations at or above `failOn`.
+        public var blocking: Int
+        public var physicalFunctions: [PF]
+    }
+
+    /// A PF's identity and provisioning, keyed by PCI address.
+    public struct PF: Codable, Sendable, Hashable {
+        public var bdf: String
+        public var interface: String?
+        /// `vendor:device:subvendor:subdevice`, the board model firmware alignment compares.
+        public var model: String
+        /// The pci.ids name with `[vendor:device]`.
+        public var modelName: String
+        public var driver: String?
+        public var driverVersion: String?
+        public var firmwareVersion: String?
+        public var numVFs: Int?
+        public var totalVFs: Int?
+    }
+
+    public struct Summary: Codable, Sendable, Hashable {
+        public var hosts: Int
+        public var pass: Int
+        public var warn: Int
+        public var fail: Int
+        /// Violations at or above `failOn`; 0 means the run is compliant.
+        public var blocking: Int
+        public var compliant: Bool
+    }
+
+    /// `host` for a one-host report, else `fleet`: the stem of the report's file names.
+    public var subject: String {
+        hosts.count == 1 ? hosts[0].name : "fleet"
+    }
+
+    /// Whether a finding counts against the verdict.
+    public func isBlocking(_ finding: Finding) -> Bool {
+        finding.status != .pass && finding.severity >= failOn
+    }
+
+    public static func makeEncoder() -> JSONEncoder {
+        HostSnapshot.makeEncoder()
+    }
+}

@@ -1,0 +1,97 @@
+import Rules
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// node_exporter's textfile-collector format. Every label set is bounded by the fleet's own
+/// inventory (host, rule, PF address, model, driver, firmware): no MACs, messages or VLAN IDs,
+/// so a series count never grows with what a host happens to be misconfigured with. No client
+/// timestamps (node_exporter rejects them); the run's time is a gauge of its own. Every rule gets a
+/// findings series per host, 0 when clean, so alerts resolve instead of going stale.
+public enum PrometheusText {
+    public static func render(_ report: AuditReport) -> String {
+        var out = ""
+        var findings: [String: Int] = [:]
+        for finding in report.findings where finding.status != .pass {
+            findings[finding.host + "\u{0}" + finding.rule, default: 0] += 1
+        }
+
+        out += family("sriov_audit_findings", "Violations found by the last audit, by host and rule (0 when the rule passed).")
+        for host in report.hosts {
+            for rule in report.rules.rules {
+                out += sample("sriov_audit_findings", [("host", host.name), ("rule", rule.id), ("check", rule.check), ("severity", rule.severity.rawValue)],
+                              Double(findings[host.name + "\u{0}" + rule.id] ?? 0))
+            }
+        }
+        out += family("sriov_audit_host_compliant", "1 when the host has no violation at or above the run's fail-on severity.")
+        for host in report.hosts {
+            out += sample("sriov_audit_host_compliant", [("host", host.name)], host.blocking == 0 ? 1 : 0)
+        }
+        out += family("sriov_audit_pf_vfs_configured", "VFs enabled on the PF (sriov_numvfs).")
+        for host in report.hosts {
+            for pf in host.physicalFunctions {
+                if let n = pf.numVFs { out += sample("sriov_audit_pf_vfs_configured", [("host", host.name), ("pf", pf.bdf)], Double(n)) }
+            }
+        }
+        out += family("sriov_audit_pf_vfs_supported", "VFs the PF supports (sriov_totalvfs).")
+        for host in report.hosts {
+            for pf in host.physicalFunctions {
+                if let n = pf.totalVFs { out += sample("sriov_audit_pf_vfs_supported", [("host", host.name), ("pf", pf.bdf)], Double(n)) }
+            }
+        }
+        out += family("sriov_audit_nic_firmware_info", "NIC identity of each PF: model, driver and firmware as ethtool -i reports them (always 1).")
+        for host in report.hosts {
+            for pf in host.physicalFunctions {
+                out += sample("sriov_audit_nic_firmware_info", [
+                    ("host", host.name), ("pf", pf.bdf), ("interface", pf.interface ?? ""), ("model", pf.model),
+                    ("driver", pf.driver ?? ""), ("driver_version", pf.driverVersion ?? ""), ("firmware_version", pf.firmwareVersion ?? ""),
+                ], 1)
+            }
+        }
+        out += family("sriov_audit_hosts_audited", "Hosts the last audit covered.")
+        out += sample("sriov_audit_hosts_audited", [], Double(report.hosts.count))
+        out += family("sriov_audit_rules_loaded", "Rules in the rules file the last audit ran.")
+        out += sample("sriov_audit_rules_loaded", [], Double(report.rules.rules.count))
+        out += lastRun(at: report.generatedAt, success: true)
+        return out
+    }
+
+    /// What a run that could not audit leaves behind: the time and `success 0`, so an alert on
+    /// `sriov_audit_last_run_success == 0` or a stale timestamp fires.
+    public static func failedRun(at time: Date) -> String {
+        lastRun(at: time, success: false)
+    }
+
+    private static func lastRun(at time: Date, success: Bool) -> String {
+        family("sriov_audit_last_run_timestamp_seconds", "Unix time the last audit run finished.")
+            + sample("sriov_audit_last_run_timestamp_seconds", [], time.timeIntervalSince1970.rounded())
+            + family("sriov_audit_last_run_success", "1 when the last audit run completed (whatever its verdict), 0 when it could not run.")
+            + sample("sriov_audit_last_run_success", [], success ? 1 : 0)
+    }
+
+    private static func family(_ name: String, _ help: String) -> String {
+        "# HELP \(name) \(help)\n# TYPE \(name) gauge\n"
+    }
+
+    private static func sample(_ name: String, _ labels: [(String, String)], _ value: Double) -> String {
+        let rendered = labels.isEmpty ? "" : "{" + labels.map { "\($0.0)=\"\(escape($0.1))\"" }.joined(separator: ",") + "}"
+        let number = value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+        return "\(name)\(rendered) \(number)\n"
+    }
+
+    /// The exposition format's label-value escapes: backslash, double quote, newline.
+    static func escape(_ value: String) -> String {
+        var out = ""
+        for ch in value {
+            switch ch {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            default: out.append(ch)
+            }
+        }
+        return out
+    }
+}

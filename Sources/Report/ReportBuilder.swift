@@ -1,0 +1,83 @@
+import Inventory
+import Rules
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Runs an audit and keeps, per host, the few facts reports need besides findings (PF models,
+/// firmware, VF counts), so a fleet can still be fed batch by batch and never held in memory whole.
+public struct ReportBuilder {
+    private var session: AuditSession
+    private var hosts: [AuditReport.Host] = []
+    private let rulesFile: AuditReport.RulesFile
+    private let failOn: Severity
+
+    /// - Parameter rulesSource: the rules file's bytes as read (hashed into the report).
+    public init(rules: RuleSet, rulesSource: some Sequence<UInt8>, failOn: Severity) {
+        session = AuditSession(rules: rules)
+        self.failOn = failOn
+        rulesFile = AuditReport.RulesFile(
+            path: rules.path, sha256: SHA256.hex(rulesSource),
+            rules: rules.rules.map {
+                AuditReport.RuleInfo(id: $0.id, check: $0.check.rawValue, severity: $0.severity, description: $0.description,
+                                     line: $0.position.line, column: $0.position.column)
+            })
+    }
+
+    public mutating func add(_ batch: [AuditHost]) {
+        session.add(batch)
+        for host in batch { hosts.append(Self.facts(host)) }
+    }
+
+    public func finish(runId: String = UUID().uuidString.lowercased(), at time: Date = Date()) -> AuditReport {
+        let result = session.finish()
+        var counts: [String: (pass: Int, warn: Int, fail: Int, blocking: Int)] = [:]
+        for finding in result.findings {
+            var c = counts[finding.host] ?? (0, 0, 0, 0)
+            switch finding.status {
+            case .pass: c.pass += 1
+            case .warn: c.warn += 1
+            case .fail: c.fail += 1
+            }
+            if finding.status != .pass && finding.severity >= failOn { c.blocking += 1 }
+            counts[finding.host] = c
+        }
+        let reportHosts = hosts.map { host -> AuditReport.Host in
+            var h = host
+            let c = counts[host.name] ?? (0, 0, 0, 0)
+            (h.pass, h.warn, h.fail, h.blocking) = c
+            h.status = c.fail > 0 ? .fail : c.warn > 0 ? .warn : .pass
+            return h
+        }
+        let blocking = reportHosts.reduce(0) { $0 + $1.blocking }
+        let summary = AuditReport.Summary(
+            hosts: reportHosts.count, pass: reportHosts.reduce(0) { $0 + $1.pass }, warn: reportHosts.reduce(0) { $0 + $1.warn },
+            fail: reportHosts.reduce(0) { $0 + $1.fail }, blocking: blocking, compliant: blocking == 0)
+        return AuditReport(
+            schemaVersion: AuditReport.schemaVersion, runId: runId, generatedAt: time,
+            tool: .init(name: "sriov-audit", version: SriovAuditVersion.current), rules: rulesFile, failOn: failOn,
+            hosts: reportHosts, findings: result.findings, summary: summary)
+    }
+
+    static func facts(_ host: AuditHost) -> AuditReport.Host {
+        let snapshot = host.snapshot
+        let devices = Dictionary(snapshot.pciDevices.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
+        let pfs = snapshot.physicalFunctions.map { pf -> AuditReport.PF in
+            let device = devices[pf.address]
+            return AuditReport.PF(
+                bdf: pf.address.description, interface: pf.interfaces.first, model: device?.modelKey ?? "unknown",
+                modelName: device.map { "\($0.deviceName ?? "device") [\($0.vendorDevice)]" } ?? "unknown model",
+                driver: device?.driver ?? pf.driverInfo?.driver, driverVersion: pf.driverInfo?.version.trimmingBlanks.nonEmpty,
+                firmwareVersion: pf.driverInfo?.firmwareVersion.trimmingBlanks.nonEmpty, numVFs: pf.numVFs, totalVFs: pf.totalVFs)
+        }
+        return AuditReport.Host(
+            name: host.name, labels: host.labels, collectedAt: snapshot.collectedAt, kernelRelease: snapshot.host.kernelRelease,
+            status: .pass, pass: 0, warn: 0, fail: 0, blocking: 0, physicalFunctions: pfs)
+    }
+}
+
+extension String {
+    var nonEmpty: String? { isEmpty ? nil : self }
+}

@@ -1,0 +1,86 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Rules
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The output folder of `audit --out`: per run a file per format named after the host (or
+/// `fleet`), the UTC time and the run id, plus a stable `latest.<ext>` replaced atomically, for
+/// whatever reads "the current report". The Prometheus textfile is written only as `latest.prom`:
+/// node_exporter reads every `*.prom` in its folder, and a history of them would be duplicate series.
+public struct ReportDirectory {
+    public let path: String
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    /// Writes every format; returns the paths written, history file first.
+    public func write(_ report: AuditReport, formats: [ReportFormat]) throws -> [String] {
+        try AtomicFile.makeDirectories(path)
+        var written: [String] = []
+        let stem = "\(Self.safeName(report.subject))-\(Self.stamp(report.generatedAt))-\(report.runId.prefix(8))"
+        for format in formats {
+            let latest = "\(path)/latest.\(format.fileExtension)"
+            if format == .prom {
+                try AtomicFile.write(PrometheusText.render(report), to: latest)
+                written.append(latest)
+                continue
+            }
+            let target = "\(path)/\(stem).\(format.fileExtension)"
+            try Self.render(report, as: format, to: target)
+            try Self.render(report, as: format, to: latest)
+            written += [target, latest]
+        }
+        return written
+    }
+
+    /// Streams the report in `format` into `target`, atomically.
+    public static func render(_ report: AuditReport, as format: ReportFormat, to target: String) throws {
+        var file = try AtomicFile(path: target)
+        switch format {
+        case .json:
+            var failure: AtomicFile.Failure?
+            try AuditJSON.write(report) { chunk in
+                guard failure == nil else { return }
+                do throws(AtomicFile.Failure) { try file.write(chunk) } catch { failure = error }
+            }
+            if let failure { throw failure }
+        default:
+            try file.write(text(report, as: format))
+        }
+        try file.commit()
+    }
+
+    /// The report in `format` as one string.
+    public static func text(_ report: AuditReport, as format: ReportFormat) throws -> String {
+        switch format {
+        case .table: AuditText.render(report)
+        case .json: try AuditJSON.render(report)
+        case .junit: JUnitReport.render(report)
+        case .sarif: try SARIFReport.render(report)
+        case .prom: PrometheusText.render(report)
+        case .html: HTMLReport.render(report)
+        case .md: MarkdownReport.render(report)
+        }
+    }
+
+    /// `20261125T220301Z`.
+    static func stamp(_ date: Date) -> String {
+        var t = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(parts.tm_year + 1900)\(two(parts.tm_mon + 1))\(two(parts.tm_mday))T\(two(parts.tm_hour))\(two(parts.tm_min))\(two(parts.tm_sec))Z"
+    }
+
+    /// A host name as a file name: letters, digits, `.`, `_`, `-`; anything else becomes `_`.
+    static func safeName(_ name: String) -> String {
+        let cleaned = String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" })
+        return cleaned.isEmpty || cleaned.hasPrefix(".") ? "_" + cleaned : cleaned
+    }
+}

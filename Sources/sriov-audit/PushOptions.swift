@@ -1,0 +1,135 @@
+import ArgumentParser
+import Store
+import Transport
+
+/// `--push URL` and how to reach it, shared by `audit`, `collect` and `push --flush`.
+struct PushOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("POST the payload to this HTTP(S) URL (repeatable). Undelivered payloads are spooled and re-sent.", valueName: "URL"))
+    var push: [String] = []
+
+    @Option(name: .customLong("token-file"), help: ArgumentHelp("Read the bearer token from FILE (re-read by every later re-send).", valueName: "FILE"))
+    var tokenFile: String?
+
+    @Option(name: .customLong("token-env"), help: ArgumentHelp("Read the bearer token from this environment variable when no --token-file is given.", valueName: "NAME"))
+    var tokenEnv: String = "SRIOV_AUDIT_TOKEN"
+
+    @Option(name: .long, help: ArgumentHelp("CA bundle (PEM) to verify the receiver with; default: the system's. Verification is always on.", valueName: "FILE"))
+    var cacert: String?
+
+    @Option(name: .long, help: ArgumentHelp("Client certificate (PEM) for mutual TLS.", valueName: "FILE"))
+    var cert: String?
+
+    @Option(name: .long, help: ArgumentHelp("Client private key (PEM) for mutual TLS.", valueName: "FILE"))
+    var key: String?
+
+    @Option(name: .customLong("connect-timeout"), help: ArgumentHelp("Seconds to wait for a connection.", valueName: "SECONDS"))
+    var connectTimeout: Double = 10
+
+    @Option(name: .long, help: ArgumentHelp("Seconds one attempt may take in all.", valueName: "SECONDS"))
+    var timeout: Double = 60
+
+    @Option(name: .long, help: "Retries after a connection error, 408, 425, 429 or 5xx (exponential backoff with jitter).")
+    var retries: Int = 4
+
+    @Option(name: .customLong("retry-wait"), help: ArgumentHelp("The first backoff in seconds (doubled per retry).", valueName: "SECONDS"))
+    var retryWait: Double = 1
+
+    @Option(name: .customLong("max-retry-wait"), help: ArgumentHelp("The longest single wait, Retry-After included; longer asks spool instead.", valueName: "SECONDS"))
+    var maxRetryWait: Double = 120
+
+    @Option(name: .long, help: ArgumentHelp("The spool folder for undelivered payloads (default: `spool` beside the database).", valueName: "DIR"))
+    var spool: String?
+
+    func validate() throws {
+        guard timeout > 0, connectTimeout > 0 else { throw ValidationError("--timeout and --connect-timeout must be positive") }
+        guard retries >= 0, retries <= 20 else { throw ValidationError("--retries must be between 0 and 20") }
+        guard retryWait >= 0, maxRetryWait >= 0 else { throw ValidationError("--retry-wait and --max-retry-wait must not be negative") }
+        if (cert == nil) != (key == nil) { throw ValidationError("--cert and --key go together (mutual TLS needs both)") }
+    }
+
+    func targets() -> [PushTarget] {
+        push.map {
+            PushTarget(url: $0, caFile: cacert, clientCertificate: cert, clientKey: key, tokenFile: tokenFile,
+                       tokenEnvironment: tokenFile == nil ? tokenEnv : nil, connectTimeout: connectTimeout, totalTimeout: timeout)
+        }
+    }
+
+    func spoolDirectory(database: StoreOptions) -> String {
+        if let spool { return spool }
+        let db = database.path
+        guard let slash = db.lastIndex(of: "/") else { return "spool" }
+        return String(db[..<slash]) + "/spool"
+    }
+
+    func pusher(database: StoreOptions) -> Pusher {
+        Pusher(policy: RetryPolicy(retries: retries, baseDelay: retryWait, maxDelay: maxRetryWait),
+               spool: Spool(directory: spoolDirectory(database: database)),
+               notify: { Console.error("sriov-audit: \($0)\n") })
+    }
+
+    /// Re-sends what earlier runs spooled, before this run adds anything: one attempt per item,
+    /// stopping at the first receiver that is still down (this run's own push retries properly).
+    func flushEarlierRuns(database: StoreOptions) {
+        let pusher = pusher(database: database)
+        guard let pending = try? pusher.spool.pending(), !pending.isEmpty else { return }
+        do {
+            let summary = try pusher.flush(policy: RetryPolicy(retries: 0, baseDelay: 0, maxDelay: maxRetryWait))
+            if summary.remaining > 0 {
+                Console.error("sriov-audit: \(summary.remaining) earlier payload(s) still spooled in \(pusher.spool.directory)\n")
+            }
+        } catch {
+            Console.error("sriov-audit: warning: could not re-send the spool \(pusher.spool.directory): \(error)\n")
+        }
+    }
+
+    /// Pushes `payload` to every `--push` URL; returns false when any was not delivered.
+    func deliver(_ payload: Payload, database: StoreOptions) throws -> Bool {
+        let pusher = pusher(database: database)
+        var allDelivered = true
+        for target in targets() {
+            switch try pusher.push(payload, to: target) {
+            case .delivered(let status, let attempts):
+                Console.error("sriov-audit: pushed \(payload.kind) \(payload.idempotencyKey) to \(target.displayURL) (HTTP \(status)\(attempts > 1 ? ", after \(attempts) attempts" : ""))\n")
+            case .spooled(let item, let reason):
+                allDelivered = false
+                Console.error("sriov-audit: push to \(target.displayURL) failed: \(reason)\nsriov-audit: spooled as \(pusher.spool.directory)/\(item).body; `sriov-audit push --flush` or the next run re-sends it\n")
+            case .rejected(let reason):
+                allDelivered = false
+                Console.error("sriov-audit: push to \(target.displayURL) refused: \(reason)\nsriov-audit: kept in \(pusher.spool.directory)/rejected (not re-sent)\n")
+            }
+        }
+        return allDelivered
+    }
+}
+
+/// `sriov-audit push --flush`: re-send the spool.
+struct PushCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "push",
+        abstract: "Re-send payloads that earlier runs could not deliver (the spool), oldest first.",
+        discussion: """
+            Each payload goes to the URL it was meant for, with the token source, CA and timeouts \
+            given when it was spooled (the token is re-read now). An item leaves the spool only after \
+            a 2xx answer. Exit status: 0 the spool is empty, 3 payloads remain, 2 usage or input error.
+            """
+    )
+
+    @Flag(name: .long, help: "Re-send everything spooled.") var flush = false
+    @OptionGroup var pushOptions: PushOptions
+    @OptionGroup var database: StoreOptions
+
+    func validate() throws {
+        guard flush else { throw ValidationError("say --flush to re-send the spool") }
+        guard pushOptions.push.isEmpty else { throw ValidationError("push --flush sends what is spooled; --push URL belongs to audit and collect") }
+    }
+
+    func run() throws {
+        let pusher = pushOptions.pusher(database: database)
+        let summary = try pusher.flush()
+        if summary.busy {
+            Console.error("sriov-audit: another process is flushing \(pusher.spool.directory); \(summary.remaining) item(s) left to it\n")
+        }
+        Console.out("spool \(pusher.spool.directory): \(summary.delivered) delivered, \(summary.rejected) refused (moved to rejected/), \(summary.remaining) remaining\n")
+        if summary.remaining > 0 { throw ExitCode(3) }
+    }
+}
