@@ -62,6 +62,7 @@ let package = Package(
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Inventory", "Collector", "Store", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Inventory", "Collector", "TestSupport"]),
         .testTarget(name: "CollectorTests", dependencies: ["Collector", "Inventory", "Report", "TestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Transport", "Rules", "Inventory", "Collector", "TestSupport"]),
         .testTarget(
             name: "CLITests",
             dependencies: ["sriov-audit", "Inventory", "Collector", "Store", "Rules", "Report", "Transport", "TestSupport"]

@@ -40,10 +40,16 @@ public enum MarkdownReport {
         let blocking = report.findings.filter { report.isBlocking($0) }
         if !blocking.isEmpty {
             md += "### Blocking findings\n\n"
-            for f in blocking.prefix(maxRows) {
+            // At most a few per rule, worst rules first, so one noisy rule does not hide the others.
+            var perRuleShown: [String: Int] = [:]
+            let shown = blocking.sorted { $0.severity > $1.severity }.filter { f in
+                perRuleShown[f.rule, default: 0] += 1
+                return perRuleShown[f.rule, default: 0] <= 5
+            }.prefix(maxRows)
+            for f in shown {
                 md += "- **\(cell(f.host))**\(f.bdf.map { " `\($0)`" } ?? "") `\(cell(f.rule))` [\(f.severity.rawValue)]: \(cell(f.message))\n"
             }
-            if blocking.count > maxRows { md += "- … and \(blocking.count - maxRows) more.\n" }
+            if blocking.count > shown.count { md += "- … and \(blocking.count - shown.count) more.\n" }
         }
         return md
     }

@@ -34,6 +34,17 @@ public struct Spool: Sendable {
         public var createdAt: Double
         public var attempts: Int
         public var lastError: String?
+
+        public init(target: PushTarget, idempotencyKey: String, contentType: String, kind: String, createdAt: Double,
+                    attempts: Int = 0, lastError: String? = nil) {
+            self.target = target
+            self.idempotencyKey = idempotencyKey
+            self.contentType = contentType
+            self.kind = kind
+            self.createdAt = createdAt
+            self.attempts = attempts
+            self.lastError = lastError
+        }
     }
 
     public struct Item: Sendable {
