@@ -120,7 +120,7 @@ public enum HTMLReport {
         table{border-collapse:collapse;width:100%;font-size:13px}th,td{border-bottom:1px solid #e1e8ed;padding:4px 8px;text-align:left;vertical-align:top}
         th{background:#f5f8fa}.badge{font-weight:bold;font-size:11px;padding:2px 6px;border-radius:3px;color:#fff}
         .badge.pass{background:#0f9960}.badge.warn{background:#d9822b}.badge.fail{background:#c23030}
-        .hint{color:#5c7080;font-size:12px}.filters{display:flex;gap:16px;align-items:center;margin-bottom:8px;flex-wrap:wrap}
+        #finding-table td:nth-child(-n+5){white-space:nowrap}.hint{color:#5c7080;font-size:12px}.filters{display:flex;gap:16px;align-items:center;margin-bottom:8px;flex-wrap:wrap}
         footer{margin-top:32px}
         """
 
