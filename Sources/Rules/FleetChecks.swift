@@ -6,7 +6,13 @@ import Inventory
 /// findings.
 struct FleetCheck {
     let rule: Rule
-    private var macUses: [MACKey: [Use]] = [:]
+    /// mac-unique: the latest use of each key; earlier uses of the same key are chained through
+    /// `MACUse.previous`. One hash operation and no allocation per MAC, whatever the fleet size.
+    private var macLatest: [MACKey: Int32] = [:]
+    private var macUses: [MACUse] = []
+    private var hostNames: [String] = []
+    private var domainIDs: [String: Int32] = [:]
+    private var domainNames: [String] = []
     private var vlanOwners: [VLANKey: [String: [Use]]] = [:]
     private var firmware: [ModelKey: [PFValue]] = [:]
     private var direct: [Finding] = []
@@ -29,9 +35,63 @@ struct FleetCheck {
 
     /// What must be unique: a MAC (and VLAN) within a scope domain.
     private struct MACKey: Hashable {
-        var domain: String
-        var mac: String
-        var vlan: Int
+        var domain: Int32
+        var mac: MACValue
+        var vlan: Int32
+    }
+
+    /// A 6-byte Ethernet address as a number (any letter case is the same address); anything
+    /// else (InfiniBand's 20-byte addresses) as its text.
+    enum MACValue: Hashable {
+        case ethernet(UInt64)
+        case other(String)
+
+        init(_ text: String) {
+            var value: UInt64 = 0
+            var digits = 0
+            var separators = 0
+            for byte in text.utf8 {
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): value = value << 4 | UInt64(byte - UInt8(ascii: "0")); digits += 1
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): value = value << 4 | UInt64(byte - UInt8(ascii: "a") + 10); digits += 1
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): value = value << 4 | UInt64(byte - UInt8(ascii: "A") + 10); digits += 1
+                case UInt8(ascii: ":"), UInt8(ascii: "-"): separators += 1
+                default: digits = 99
+                }
+            }
+            self = digits == 12 && separators == 5 ? .ethernet(value) : .other(text)
+        }
+
+        var text: String {
+            switch self {
+            case .other(let text): return text
+            case .ethernet(let value):
+                let hex = Array("0123456789abcdef".utf8)
+                var out: [UInt8] = []
+                for shift in stride(from: 40, through: 0, by: -8) {
+                    if !out.isEmpty { out.append(UInt8(ascii: ":")) }
+                    let byte = Int((value >> UInt64(shift)) & 0xff)
+                    out += [hex[byte >> 4], hex[byte & 0xf]]
+                }
+                return String(decoding: out, as: UTF8.self)
+            }
+        }
+    }
+
+    /// Where a MAC was seen; the words for messages are made only for duplicates.
+    private struct MACUse {
+        var host: Int32
+        var previous: Int32
+        var address: PCIAddress?
+        /// The interface's name, or a netdev-only VF's PF interface.
+        var name: String?
+        var vfIndex: Int32
+        var isVF: Bool
+
+        var place: String {
+            if isVF { return "VF " + (address?.description ?? "\(name ?? "?") VF \(vfIndex)") }
+            return "interface \(name ?? "?")"
+        }
     }
 
     private struct VLANKey: Hashable {
@@ -85,35 +145,63 @@ struct FleetCheck {
     private mutating func addMACs(_ host: AuditHost, _ scope: Scope, _ withVLAN: Bool) {
         guard rule.selector.matchesHost(host) else { return }
         selectedHosts.append(host.name)
-        let d = Self.domain(host, scope)
+        let hostIndex = Int32(hostNames.count)
+        hostNames.append(host.name)
+        let domainName = Self.domain(host, scope)
+        let d: Int32
+        if let known = domainIDs[domainName] {
+            d = known
+        } else {
+            d = Int32(domainNames.count)
+            domainIDs[domainName] = d
+            domainNames.append(domainName)
+        }
+        func record(_ mac: MACValue, vlan: Int, _ use: MACUse) {
+            var use = use
+            use.previous = macLatest.updateValue(Int32(macUses.count), forKey: MACKey(domain: d, mac: mac, vlan: Int32(truncatingIfNeeded: vlan))) ?? -1
+            macUses.append(use)
+            counted += 1
+        }
         let vfNetdevs = Set(host.snapshot.virtualFunctions.flatMap(\.interfaces))
         for vf in host.vfViews(rule.selector) {
             // One device, one use: a VF's admin and netdev MAC are usually the same address.
-            var macs = Set<String>()
-            if let admin = vf.config?.mac, !HostChecks.isZero(admin) { macs.insert(admin) }
-            if let effective = vf.vf?.effectiveMAC, !HostChecks.isZero(effective) { macs.insert(effective) }
-            for mac in macs {
-                macUses[MACKey(domain: d, mac: mac, vlan: withVLAN ? vf.config?.vlan ?? 0 : 0), default: []]
-                    .append(Use(host: host.name, place: "VF \(vf.subject)", bdf: vf.bdf))
-                counted += 1
-            }
+            let use = MACUse(host: hostIndex, previous: -1, address: vf.vf?.address, name: vf.pfInterface, vfIndex: Int32(truncatingIfNeeded: vf.index), isVF: true)
+            let vlan = withVLAN ? vf.config?.vlan ?? 0 : 0
+            let admin = Self.usable(vf.config?.mac)
+            let effective = Self.usable(vf.vf?.effectiveMAC)
+            if let admin { record(admin, vlan: vlan, use) }
+            if let effective, effective != admin { record(effective, vlan: vlan, use) }
         }
         // Physical interfaces only: bonds, VLAN devices and bridges take a port's MAC by design.
         for interface in host.snapshot.interfaces where interface.pciAddress != nil && !vfNetdevs.contains(interface.name) {
             guard let mac = interface.mac, !HostChecks.isZero(mac) else { continue }
-            macUses[MACKey(domain: d, mac: mac, vlan: 0), default: []]
-                .append(Use(host: host.name, place: "interface \(interface.name)", bdf: interface.pciAddress?.description))
-            counted += 1
+            record(MACValue(mac), vlan: 0, MACUse(host: hostIndex, previous: -1, address: interface.pciAddress, name: interface.name, vfIndex: 0, isVF: false))
         }
+    }
+
+    /// A MAC worth comparing: present and not all zeroes (mac-valid covers those).
+    private static func usable(_ mac: String?) -> MACValue? {
+        guard let mac, !HostChecks.isZero(mac) else { return nil }
+        return MACValue(mac)
     }
 
     private func finishMACs(_ scope: Scope) -> [Finding] {
         var findings: [Finding] = []
-        for (key, places) in macUses where places.count > 1 {
-            let list = places.map { "\($0.host) \($0.place)" }.joined(separator: ", ")
-            for use in places {
-                findings.append(rule.violation(host: use.host, bdf: use.bdf, "MAC \(key.mac) is used \(places.count) times in \(Self.scopeName(scope, key.domain)): \(list)",
-                                               hint: "give each VF and interface its own MAC", evidence: ["mac": key.mac, "uses": String(places.count)]))
+        for (key, latest) in macLatest where macUses[Int(latest)].previous >= 0 {
+            var chain: [MACUse] = []
+            var index = latest
+            while index >= 0 {
+                chain.append(macUses[Int(index)])
+                index = macUses[Int(index)].previous
+            }
+            chain.reverse()
+            let mac = key.mac.text
+            let list = chain.map { "\(hostNames[Int($0.host)]) \($0.place)" }.joined(separator: ", ")
+            let domain = Self.scopeName(scope, domainNames[Int(key.domain)])
+            for use in chain {
+                findings.append(rule.violation(host: hostNames[Int(use.host)], bdf: use.address?.description,
+                                               "MAC \(mac) is used \(chain.count) times in \(domain): \(list)",
+                                               hint: "give each VF and interface its own MAC", evidence: ["mac": mac, "uses": String(chain.count)]))
             }
         }
         findings.sort { ($0.host, $0.message) < ($1.host, $1.message) }

@@ -152,6 +152,17 @@ extension InventoryStore {
         }
     }
 
+    /// ``forEachLatestSnapshot(matching:batchSize:_:)`` with the next batch read on another
+    /// thread while `body` works on the current one (same batches, same order).
+    public func forEachLatestSnapshotPrefetched(
+        matching selection: [String: String] = [:], batchSize: Int = 500,
+        _ body: ([(snapshot: HostSnapshot, labels: [String: String])]) throws -> Void
+    ) throws {
+        try Prefetch<[(snapshot: HostSnapshot, labels: [String: String])]>.run(
+            produce: { channel in try self.forEachLatestSnapshot(matching: selection, batchSize: batchSize) { try channel.put($0) } },
+            consume: body)
+    }
+
     public func labels(of hostname: String) throws -> [String: String] {
         try read { db in
             let hostID = try requireHost(db, hostname)

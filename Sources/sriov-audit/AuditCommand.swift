@@ -38,7 +38,7 @@ struct AuditSources: ParsableArguments {
     func forEachBatch(store storeLive: Bool, _ body: ([AuditHost]) throws -> Void) throws {
         if fromDatabase {
             let db = try database.open(readOnly: true)
-            try db.forEachLatestSnapshot(matching: try LabelOptions.parse(select, option: "--select")) { batch in
+            try db.forEachLatestSnapshotPrefetched(matching: try LabelOptions.parse(select, option: "--select")) { batch in
                 try body(batch.map { AuditHost(snapshot: $0.snapshot, labels: $0.labels) })
             }
             return

@@ -56,4 +56,18 @@ final class RendererTests: XCTestCase {
         XCTAssertEqual(written.map { URL(fileURLWithPath: $0).lastPathComponent },
                        ["_.._.._etc_x-20261118T110640Z-00000000.md", "latest.md", "latest.prom"])
     }
+
+    /// The hand-written finding encoder against JSONEncoder, on text a garbage sysfs value or a
+    /// hostile hostname could put there.
+    func testStreamedJSONMatchesJSONEncoderOnHostileText() throws {
+        var r = try report(hostname: "h\"1\\/")
+        let nasty = "q\"b\\s/c\u{1}\u{7f}\u{2028}é😀\t\n\r\u{8}\u{c}\u{1f}"
+        let rule = try XCTUnwrap(DefaultRules.ruleSet().rules.first)
+        r.findings.append(Finding(rule: rule, status: .fail, host: nasty, bdf: "0000:04:10.2", message: nasty, hint: nasty,
+                                  evidence: [nasty: nasty, "10": "a", "9": "b", "B": "c", "_x": "d", "baselineCount": "e", "baseline": "f"]))
+        r.findings.append(Finding(rule: rule, status: .pass, host: "", message: ""))
+        var streamed = ""
+        try AuditJSON.write(r) { streamed += $0 }
+        XCTAssertEqual(streamed, String(decoding: try AuditReport.makeEncoder().encode(r), as: UTF8.self) + "\n")
+    }
 }
