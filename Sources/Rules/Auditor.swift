@@ -37,32 +37,31 @@ public struct Auditor: Sendable {
 public struct AuditSession {
     public let rules: RuleSet
     private var hosts: [String] = []
-    private var perHost: [Finding] = []
-    private var fleet: [FleetCheck]
+    /// Per-host findings by rule position: the report's order (rule, then host) without a sort.
+    private var perRule: [[Finding]]
+    private var fleet: [(position: Int, check: FleetCheck)]
 
     public init(rules: RuleSet) {
         self.rules = rules
-        fleet = rules.rules.filter { FleetCheck.isFleet($0.check) }.map(FleetCheck.init)
+        perRule = Array(repeating: [], count: rules.rules.count)
+        fleet = rules.rules.enumerated().filter { FleetCheck.isFleet($0.element.check) }.map { ($0.offset, FleetCheck($0.element)) }
     }
 
     public mutating func add(_ batch: [AuditHost]) {
         for host in batch {
             hosts.append(host.name)
-            for rule in rules.rules where !FleetCheck.isFleet(rule.check) { perHost += HostChecks.run(rule, host) }
-            for i in fleet.indices { fleet[i].add(host) }
+            for (position, rule) in rules.rules.enumerated() where !FleetCheck.isFleet(rule.check) {
+                perRule[position] += HostChecks.run(rule, host)
+            }
+            for i in fleet.indices { fleet[i].check.add(host) }
         }
     }
 
     /// The findings in rule order (a stable order: per host as the checks produced them).
     public func finish() -> AuditResult {
-        var findings = perHost
-        for check in fleet { findings += check.finish() }
-        let order = Dictionary(rules.rules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let sorted = findings.enumerated().sorted { a, b in
-            let (ra, rb) = (order[a.element.rule] ?? 0, order[b.element.rule] ?? 0)
-            return ra != rb ? ra < rb : a.offset < b.offset
-        }.map(\.element)
-        return AuditResult(hosts: hosts, findings: sorted)
+        var byRule = perRule
+        for (position, check) in fleet { byRule[position] = check.finish() }
+        return AuditResult(hosts: hosts, findings: Array(byRule.joined()))
     }
 }
 
