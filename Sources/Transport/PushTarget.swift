@@ -58,20 +58,9 @@ public struct PushTarget: Codable, Sendable, Hashable {
     /// The bearer token, read now: nil when no source is configured or the variable is unset.
     func token() throws(TransportError) -> String? {
         if let tokenFile {
-            let fd = open(tokenFile, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { throw .tokenUnreadable(source: tokenFile, reason: String(cString: strerror(errno))) }
-            defer { close(fd) }
-            var bytes: [UInt8] = []
-            var chunk = [UInt8](repeating: 0, count: 4096)
-            while true {
-                let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw .tokenUnreadable(source: tokenFile, reason: String(cString: strerror(errno)))
-                }
-                if n == 0 { break }
-                bytes += chunk[0..<n]
-                if bytes.count > 65536 { throw .tokenUnreadable(source: tokenFile, reason: "larger than 64 KiB: not a token") }
+            let bytes: [UInt8]
+            do { bytes = try readWholeFile(tokenFile, limit: 65536) } catch {
+                throw .tokenUnreadable(source: tokenFile, reason: error.reason)
             }
             let token = String(decoding: bytes, as: UTF8.self).trimmingWhitespace
             guard !token.isEmpty else { throw .tokenUnreadable(source: tokenFile, reason: "the file is empty") }

@@ -51,7 +51,13 @@ public struct Pusher {
     /// payload could neither be delivered nor spooled (then it is lost, and the caller must say so).
     public func push(_ payload: Payload, to target: PushTarget) throws(TransportError) -> Delivery {
         try target.validate()
-        let token = try target.token()
+        let token: String?
+        do { token = try target.token() } catch {
+            // The token may be fixed later (a secret not yet rolled out): keep the payload.
+            let entry = Spool.Entry(target: target, idempotencyKey: payload.idempotencyKey, contentType: payload.contentType,
+                                    kind: payload.kind, createdAt: Self.now(), attempts: 0, lastError: error.description)
+            return .spooled(item: try spool.add(body: payload.body, entry: entry), reason: error.description)
+        }
         if token != nil, target.url.lowercased().hasPrefix("http://"), !Self.isLoopback(target.displayURL) {
             notify("warning: sending a bearer token to \(target.displayURL) over plain http")
         }

@@ -151,19 +151,30 @@ public struct Spool: Sendable {
     }
 
     private func read(_ path: String) throws(TransportError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .spool(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .spool(path: path, reason: String(cString: strerror(errno)))
-            }
-            if n == 0 { return bytes }
-            bytes += chunk[0..<n]
+        do { return try readWholeFile(path) } catch { throw .spool(path: path, reason: error.reason) }
+    }
+}
+
+struct ReadFailure: Error {
+    var reason: String
+}
+
+/// The bytes of a file, read with plain read(2) (no Foundation); `limit` guards against reading
+/// something that is not what it claims to be (a token file pointed at a disk image).
+func readWholeFile(_ path: String, limit: Int = Int.max) throws(ReadFailure) -> [UInt8] {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw ReadFailure(reason: String(cString: strerror(errno))) }
+    defer { close(fd) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+        if n < 0 {
+            if errno == EINTR { continue }
+            throw ReadFailure(reason: String(cString: strerror(errno)))
         }
+        if n == 0 { return bytes }
+        bytes += chunk[0..<n]
+        if bytes.count > limit { throw ReadFailure(reason: "larger than \(limit / 1024) KiB") }
     }
 }

@@ -115,6 +115,21 @@ final class PushTests: XCTestCase {
         XCTAssertEqual(pending.count, 1, "kept for a re-send once the token is fixed")
     }
 
+    func testMissingTokenFileSpoolsAndSaysWhich() throws {
+        let receiver = try Receiver(in: dir, token: token)
+        let r = try run(["audit", "--root", capture, "--format", "json", "--out", dir + "/reports", "--spool", spool,
+                         "--token-file", dir + "/no-such-token", "--push", receiver.url])
+        XCTAssertEqual(r.status, 3, r.stderr)
+        XCTAssertTrue(r.stderr.contains("cannot read the token from \(dir)/no-such-token: No such file or directory"), r.stderr)
+        XCTAssertEqual(receiver.requests.count, 0, "nothing is sent without the token")
+        XCTAssertEqual(pending.count, 1)
+        // Once the token is there, the flush delivers it (the spool names the file, not the token).
+        try FileManager.default.copyItem(atPath: tokenFile, toPath: dir + "/no-such-token")
+        XCTAssertEqual(try run(["push", "--flush", "--spool", spool]).status, 0)
+        XCTAssertEqual(receiver.requests.map(\.authorization), ["ok"])
+        try FileManager.default.removeItem(atPath: dir + "/no-such-token")  // the test's own copy of the secret
+    }
+
     func testRefusedPayloadMovesToRejected() throws {
         let receiver = try Receiver(in: dir, arguments: ["--script", "422"], token: token)
         let r = try audit(receiver.url)
