@@ -13,6 +13,11 @@ import Foundation
 public enum PrometheusText {
     public static func render(_ report: AuditReport) -> String {
         var out = ""
+        // Two snapshots of one host (`--snapshot a.json --snapshot b.json`) would be duplicate
+        // series, which node_exporter rejects whole: the first one stands for the host.
+        var seen = Set<String>()
+        var report = report
+        report.hosts = report.hosts.filter { seen.insert($0.name).inserted }
         var findings: [String: Int] = [:]
         for finding in report.findings where finding.status != .pass {
             findings[finding.host + "\u{0}" + finding.rule, default: 0] += 1

@@ -47,8 +47,7 @@ public enum SARIFReport {
             schema: schemaURI, version: "2.1.0",
             runs: [Run(
                 tool: Tool(driver: Driver(
-                    name: report.tool.name, version: report.tool.version, semanticVersion: report.tool.version,
-                    informationUri: "https://github.com/sriov-audit/sriov-audit", rules: rules)),
+                    name: report.tool.name, version: report.tool.version, semanticVersion: report.tool.version, rules: rules)),
                 automationDetails: AutomationDetails(id: "sriov-audit/\(report.subject)/\(report.runId)"),
                 invocations: [Invocation(executionSuccessful: true, endTimeUtc: report.generatedAt)],
                 artifacts: [Artifact(location: artifact, hashes: ["sha-256": report.rules.sha256])],
@@ -103,7 +102,6 @@ public enum SARIFReport {
         var name: String
         var version: String
         var semanticVersion: String
-        var informationUri: String
         var rules: [ReportingDescriptor]
     }
     struct ReportingDescriptor: Encodable {

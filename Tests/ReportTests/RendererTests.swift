@@ -70,4 +70,15 @@ final class RendererTests: XCTestCase {
         try AuditJSON.write(r) { streamed += $0 }
         XCTAssertEqual(streamed, String(decoding: try AuditReport.makeEncoder().encode(r), as: UTF8.self) + "\n")
     }
+
+    func testPrometheusHasNoDuplicateSeriesForARepeatedHost() throws {
+        var r = try report(hostname: "twice")
+        r.hosts += r.hosts
+        let text = PrometheusText.render(r)
+        let samples = text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: " ").dropLast().joined(separator: " ") }
+        XCTAssertEqual(samples.count, Set(samples).count)
+        guard toolExists("promtool") else { return }
+        let check = try shell("promtool", ["check", "metrics"], input: Data(text.utf8))
+        XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
+    }
 }
