@@ -39,6 +39,30 @@ public struct ReportDirectory {
         return written
     }
 
+    /// Deletes the history files of `subject` beyond the newest `keep` runs (all formats of a run
+    /// go together); `latest.*` and other subjects' files are never touched. Returns what it removed.
+    public func prune(subject: String, keep: Int) throws -> [String] {
+        guard let dir = opendir(path) else { throw AtomicFile.Failure(path: path, reason: String(cString: strerror(errno))) }
+        defer { closedir(dir) }
+        let prefix = Self.safeName(subject) + "-"
+        var runs: [String: [String]] = [:]
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard name.hasPrefix(prefix) else { continue }
+            // SUBJECT-YYYYMMDDTHHMMSSZ-RUNID8.EXT: the run is the stamp and the id.
+            let rest = name.dropFirst(prefix.count)
+            let run = rest.prefix(16 + 1 + 8)
+            guard run.count == 25, run.dropFirst(16).first == "-", run.prefix(16).last == "Z",
+                  run.prefix(8).allSatisfy(\.isNumber), rest.dropFirst(25).first == "." else { continue }
+            runs[String(run), default: []].append(name)
+        }
+        var removed: [String] = []
+        for run in runs.keys.sorted(by: >).dropFirst(max(0, keep)) {
+            for name in runs[run] ?? [] where unlink("\(path)/\(name)") == 0 { removed.append("\(path)/\(name)") }
+        }
+        return removed.sorted()
+    }
+
     /// Streams the report in `format` into `target`, atomically.
     public static func render(_ report: AuditReport, as format: ReportFormat, to target: String) throws {
         var file = try AtomicFile(path: target)

@@ -108,9 +108,13 @@ struct AuditCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Folder for the report files (default: reports/); `-` prints the one format to standard output.", valueName: "DIR"))
     var out: String?
 
+    @Option(name: .customLong("keep-runs"), help: ArgumentHelp("Keep the report files of only the newest N runs of this host (or fleet) in --out; latest.* always stays.", valueName: "N"))
+    var keepRuns: Int?
+
     @OptionGroup var pushOptions: PushOptions
 
     func validate() throws {
+        if let keepRuns, keepRuns < 1 { throw ValidationError("--keep-runs wants 1 or more") }
         let formats = try parsedFormats()
         if out == "-", formats.count != 1 { throw ValidationError("--out - prints one format; got \(formats.count)") }
     }
@@ -150,6 +154,10 @@ struct AuditCommand: ParsableCommand {
             Console.out(AuditText.summary(report) + "\n")
             for path in written where !path.contains("/latest.") || path.hasSuffix("/latest.prom") {
                 Console.out("wrote \(path)\n")
+            }
+            if let keepRuns {
+                let removed = try ReportDirectory(path: directory).prune(subject: report.subject, keep: keepRuns)
+                if !removed.isEmpty { Console.out("removed \(removed.count) report file(s) of older runs (--keep-runs \(keepRuns))\n") }
             }
         } else if formats[0] == .json {
             try AuditJSON.write(report, to: Console.out)

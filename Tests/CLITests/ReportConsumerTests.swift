@@ -183,4 +183,19 @@ final class ReportConsumerTests: XCTestCase {
         XCTAssertTrue(md.contains("| `firmware-aligned` | medium ⛔ | 1 | 1 |"), md)
         XCTAssertTrue(md.contains("- **host-00004** `0000:04:00.0` `firmware-aligned` [medium]"), md)
     }
+
+    func testKeepRunsPrunesOnlyOlderRunsOfTheSameSubject() throws {
+        let other = out + "/host-a-20200101T000000Z-0badc0de.json"
+        FileManager.default.createFile(atPath: other, contents: Data("{}".utf8))
+        for _ in 0..<3 {
+            let r = try CLI.run(["audit", "--db", dir + "/inventory.db", "--format", "json,md", "--out", out, "--keep-runs", "2"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            sleep(1)  // distinct stamps: runs sort by time
+        }
+        let files = try FileManager.default.contentsOfDirectory(atPath: out)
+        let fleetRuns = Set(files.filter { $0.hasPrefix("fleet-") }.map { String($0.prefix(6 + 25)) })
+        XCTAssertEqual(fleetRuns.count, 2, "\(files.sorted())")
+        XCTAssertTrue(files.contains("host-a-20200101T000000Z-0badc0de.json"), "another subject's file stays")
+        XCTAssertTrue(files.contains("latest.sarif"), "latest.* stays, even of formats this run did not write")
+    }
 }
