@@ -88,16 +88,18 @@ public struct Pusher {
         public var busy = false
     }
 
-    /// Re-sends spooled payloads oldest first; each leaves the spool only after a 2xx. Stops at
-    /// the first receiver that is down (the rest would fail the same way and wait for nothing).
+    /// Re-sends spooled payloads oldest first; each leaves the spool only after a 2xx. Once a
+    /// receiver is found down, its later items wait for the next flush (they would fail the same
+    /// way); items for other receivers still go.
     public func flush(policy flushPolicy: RetryPolicy? = nil) throws -> FlushSummary {
         var summary = FlushSummary()
         let ran = try spool.withFlushLock {
-            var items = try spool.pending()
-            var index = 0
-            while index < items.count {
-                var item = items[index]
-                index += 1
+            var down = Set<String>()
+            for var item in try spool.pending() {
+                if down.contains(item.entry.target.url) {
+                    summary.remaining += 1
+                    continue
+                }
                 let token: String?
                 do { token = try item.entry.target.token() } catch {
                     notify("spool \(item.name): \(error); kept")
@@ -122,10 +124,7 @@ public struct Pusher {
                     try spool.update(item)
                     summary.remaining += 1
                     notify("spooled \(item.entry.kind) \(item.entry.idempotencyKey) not delivered: \(reason); kept")
-                    if receiverDown {
-                        summary.remaining += items.count - index
-                        items.removeAll()
-                    }
+                    if receiverDown { down.insert(item.entry.target.url) }
                 }
             }
         }

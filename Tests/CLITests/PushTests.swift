@@ -174,6 +174,19 @@ final class PushTests: XCTestCase {
         XCTAssertTrue(pending.isEmpty)
     }
 
+    func testAReceiverThatIsStillDownDoesNotHoldBackAnother() throws {
+        let (portA, portB) = (freePort(), freePort())
+        let r = try audit("http://127.0.0.1:\(portA)/ingest", ["--push", "http://127.0.0.1:\(portB)/ingest", "--retries", "0"])
+        XCTAssertEqual(r.status, 3)
+        XCTAssertEqual(pending.count, 2, "one item per receiver")
+        let b = try Receiver(in: dir, port: portB, token: token)
+        let flush = try run(["push", "--flush", "--spool", spool, "--retries", "0"])
+        XCTAssertEqual(flush.status, 3, "receiver A's item remains")
+        XCTAssertTrue(flush.stdout.contains("1 delivered, 0 refused (moved to rejected/), 1 remaining"), flush.stdout)
+        XCTAssertEqual(b.requests.count, 1)
+        XCTAssertEqual(pending.map(\.entry.target.url), ["http://127.0.0.1:\(portA)/ingest"])
+    }
+
     func testTimeoutSpools() throws {
         let receiver = try Receiver(in: dir, arguments: ["--hang"], token: token)
         let start = Date()
