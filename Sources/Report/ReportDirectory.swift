@@ -32,8 +32,14 @@ public struct ReportDirectory {
                 continue
             }
             let target = "\(path)/\(stem).\(format.fileExtension)"
-            try Self.render(report, as: format, to: target)
-            try Self.render(report, as: format, to: latest)
+            if format == .json {
+                try Self.render(report, as: format, to: target)
+                try Self.render(report, as: format, to: latest)
+            } else {
+                let text = try Self.text(report, as: format)
+                try AtomicFile.write(text, to: target)
+                try AtomicFile.write(text, to: latest)
+            }
             written += [target, latest]
         }
         return written
