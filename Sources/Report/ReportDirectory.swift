@@ -32,7 +32,7 @@ public struct ReportDirectory {
                 continue
             }
             let target = "\(path)/\(stem).\(format.fileExtension)"
-            if format == .json {
+            if format == .json || format == .sarif {
                 try Self.render(report, as: format, to: target)
                 try Self.render(report, as: format, to: latest)
             } else {
@@ -73,12 +73,13 @@ public struct ReportDirectory {
     public static func render(_ report: AuditReport, as format: ReportFormat, to target: String) throws {
         var file = try AtomicFile(path: target)
         switch format {
-        case .json:
+        case .json, .sarif:
             var failure: AtomicFile.Failure?
-            try AuditJSON.write(report) { chunk in
+            let sink: (String) -> Void = { chunk in
                 guard failure == nil else { return }
                 do throws(AtomicFile.Failure) { try file.write(chunk) } catch { failure = error }
             }
+            if format == .json { try AuditJSON.write(report, to: sink) } else { try SARIFReport.write(report, to: sink) }
             if let failure { throw failure }
         default:
             try file.write(text(report, as: format))

@@ -16,25 +16,17 @@ public enum SARIFReport {
     public static let fingerprintKey = "sriovAuditSubject/v1"
 
     public static func render(_ report: AuditReport) throws -> String {
+        var out = ""
+        try write(report) { out += $0 }
+        return out
+    }
+
+    /// The log, written result by result: a fleet has hundreds of thousands of violations, and
+    /// one encoded value would hold them all twice (a 10,000-host SARIF file is ~200 MB). The frame
+    /// (tool, rules, run properties) is JSONEncoder's; each result is one line.
+    public static func write(_ report: AuditReport, to write: (String) -> Void) throws {
         let ruleIndex = Dictionary(report.rules.rules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let byID = Dictionary(report.rules.rules.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let artifact = ArtifactLocation(uri: uri(forPath: report.rules.path))
-        let results = report.findings.filter { $0.status != .pass }.map { finding -> Result in
-            let rule = byID[finding.rule]
-            var properties: [String: String] = ["host": finding.host, "severity": finding.severity.rawValue, "check": finding.check]
-            if let bdf = finding.bdf { properties["bdf"] = bdf }
-            for (key, value) in finding.evidence { properties["evidence." + key] = value }
-            let text = (finding.bdf.map { "\(finding.host) \($0): " } ?? "\(finding.host): ") + finding.message
-                + (finding.hint.map { " Hint: \($0)" } ?? "")
-            return Result(
-                ruleId: finding.rule, ruleIndex: ruleIndex[finding.rule], kind: "fail", level: level(finding.severity),
-                message: Message(text: text),
-                locations: [Location(physicalLocation: PhysicalLocation(
-                    artifactLocation: artifact,
-                    region: Region(startLine: max(1, rule?.line ?? 1), startColumn: max(1, rule?.column ?? 1))))],
-                partialFingerprints: [fingerprintKey: fingerprint(host: finding.host, bdf: finding.bdf, rule: finding.rule)],
-                properties: properties)
-        }
+        let artifactURI = uri(forPath: report.rules.path)
         let rules = report.rules.rules.map { rule in
             ReportingDescriptor(
                 id: rule.id, name: rule.check,
@@ -50,10 +42,59 @@ public enum SARIFReport {
                     name: report.tool.name, version: report.tool.version, semanticVersion: report.tool.version, rules: rules)),
                 automationDetails: AutomationDetails(id: "sriov-audit/\(report.subject)/\(report.runId)"),
                 invocations: [Invocation(executionSuccessful: true, endTimeUtc: report.generatedAt)],
-                artifacts: [Artifact(location: artifact, hashes: ["sha-256": report.rules.sha256])],
-                results: results,
+                artifacts: [Artifact(location: ArtifactLocation(uri: artifactURI), hashes: ["sha-256": report.rules.sha256])],
+                results: [],
                 properties: ["runId": report.runId, "failOn": report.failOn.rawValue, "hosts": String(report.hosts.count)])])
-        return String(decoding: try AuditReport.makeEncoder().encode(log), as: UTF8.self) + "\n"
+        let frame = String(decoding: try AuditReport.makeEncoder().encode(log), as: UTF8.self)
+        let marker = "\"results\" : ["
+        guard let open = frame.firstRange(of: marker),
+              let close = frame[open.upperBound...].firstIndex(where: { !$0.isWhitespace }), frame[close] == "]" else {
+            throw SARIFFrameError()
+        }
+        write(String(frame[..<open.upperBound]))
+        var chunk = ""
+        var first = true
+        for finding in report.findings where finding.status != .pass {
+            let rule = ruleIndex[finding.rule].map { report.rules.rules[$0] }
+            chunk += first ? "\n        " : ",\n        "
+            first = false
+            appendResult(finding, ruleIndex: ruleIndex[finding.rule], line: max(1, rule?.line ?? 1), column: max(1, rule?.column ?? 1),
+                         uri: artifactURI, to: &chunk)
+            if chunk.utf8.count > 1 << 16 {
+                write(chunk)
+                chunk = ""
+            }
+        }
+        write(chunk + (first ? "" : "\n      ") + String(frame[close...]) + "\n")
+    }
+
+    struct SARIFFrameError: Error, CustomStringConvertible {
+        var description: String { "internal error: the SARIF frame has no results array" }
+    }
+
+    /// One result as a single line of JSON (keys in SARIF's usual order).
+    static func appendResult(_ f: Finding, ruleIndex: Int?, line: Int, column: Int, uri: String, to out: inout String) {
+        let text = (f.bdf.map { "\(f.host) \($0): " } ?? "\(f.host): ") + f.message + (f.hint.map { " Hint: \($0)" } ?? "")
+        out += "{\"ruleId\": "
+        AuditJSON.appendString(f.rule, to: &out)
+        if let ruleIndex { out += ", \"ruleIndex\": \(ruleIndex)" }
+        out += ", \"kind\": \"fail\", \"level\": \"\(level(f.severity))\", \"message\": {\"text\": "
+        AuditJSON.appendString(text, to: &out)
+        out += "}, \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": "
+        AuditJSON.appendString(uri, to: &out)
+        out += "}, \"region\": {\"startLine\": \(line), \"startColumn\": \(column)}}}], \"partialFingerprints\": {\"\(fingerprintKey)\": \""
+        out += fingerprint(host: f.host, bdf: f.bdf, rule: f.rule)
+        out += "\"}, \"properties\": {"
+        var properties: [(String, String)] = [("host", f.host), ("severity", f.severity.rawValue), ("check", f.check)]
+        if let bdf = f.bdf { properties.append(("bdf", bdf)) }
+        for (key, value) in f.evidence.sorted(by: { $0.key < $1.key }) { properties.append(("evidence." + key, value)) }
+        for (n, (key, value)) in properties.enumerated() {
+            if n > 0 { out += ", " }
+            AuditJSON.appendString(key, to: &out)
+            out += ": "
+            AuditJSON.appendString(value, to: &out)
+        }
+        out += "}}"
     }
 
     /// error for high and critical, warning for medium, note below: the levels code-scanning
@@ -94,7 +135,8 @@ public enum SARIFReport {
         var automationDetails: AutomationDetails
         var invocations: [Invocation]
         var artifacts: [Artifact]
-        var results: [Result]
+        /// Always empty here: results are streamed into the frame by `write(_:to:)`.
+        var results: [String]
         var properties: [String: String]
     }
     struct Tool: Encodable { var driver: Driver }
@@ -124,23 +166,4 @@ public enum SARIFReport {
         var hashes: [String: String]
     }
     struct ArtifactLocation: Encodable { var uri: String }
-    struct Result: Encodable {
-        var ruleId: String
-        var ruleIndex: Int?
-        var kind: String
-        var level: String
-        var message: Message
-        var locations: [Location]
-        var partialFingerprints: [String: String]
-        var properties: [String: String]
-    }
-    struct Location: Encodable { var physicalLocation: PhysicalLocation }
-    struct PhysicalLocation: Encodable {
-        var artifactLocation: ArtifactLocation
-        var region: Region
-    }
-    struct Region: Encodable {
-        var startLine: Int
-        var startColumn: Int
-    }
 }

@@ -31,6 +31,17 @@ final class RendererTests: XCTestCase {
         let prom = PrometheusText.render(r)
         XCTAssertTrue(prom.contains("host=\"evil<script>\\\"&'\u{1}\""), prom)
         XCTAssertEqual(MarkdownReport.render(r).contains("evil<script>"), false)
+        var hostile = r
+        let rule = try XCTUnwrap(DefaultRules.ruleSet().rules.first)
+        hostile.findings.append(Finding(rule: rule, status: .fail, host: r.hosts[0].name, bdf: nil, message: "m\"\\\u{2}/é",
+                                        evidence: ["k\"": "v\n"]))
+        var clean = r
+        clean.findings = clean.findings.filter { $0.status == .pass }
+        for (log, results) in [(try SARIFReport.render(hostile), 5), (try SARIFReport.render(clean), 0)] {
+            let check = try shell("python3", ["-c", "import json, sys; d = json.load(sys.stdin); print(len(d['runs'][0]['results']), d['runs'][0]['results'][-1]['properties']['host'] if d['runs'][0]['results'] else '')"],
+                              input: Data(log.utf8))
+            XCTAssertEqual(check.stdout, results == 0 ? "0 \n" : "\(results) \(r.hosts[0].name)\n", check.stderr)
+        }
     }
 
     func testReportIsDeterministicForAFixedRun() throws {
