@@ -95,7 +95,12 @@ public struct Pusher {
         var summary = FlushSummary()
         let ran = try spool.withFlushLock {
             var down = Set<String>()
-            for var item in try spool.pending() {
+            let (items, damaged) = try spool.scan()
+            for name in damaged {
+                try spool.quarantine(name)
+                notify("spool \(name).json is not a spool entry; moved to \(spool.directory)/rejected/ as it is")
+            }
+            for var item in items {
                 if down.contains(item.entry.target.url) {
                     summary.remaining += 1
                     continue

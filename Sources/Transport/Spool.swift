@@ -73,8 +73,14 @@ public struct Spool: Sendable {
 
     /// Complete items, oldest first.
     public func pending() throws(TransportError) -> [Item] {
+        try scan().items
+    }
+
+    /// Complete items, oldest first, and the names of metadata files that are not spool entries
+    /// (damaged by hand or by a full disk): those must not block the rest.
+    public func scan() throws(TransportError) -> (items: [Item], damaged: [String]) {
         guard let dir = opendir(directory) else {
-            if errno == ENOENT { return [] }
+            if errno == ENOENT { return ([], []) }
             throw .spool(path: directory, reason: String(cString: strerror(errno)))
         }
         defer { closedir(dir) }
@@ -83,13 +89,24 @@ public struct Spool: Sendable {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
             if name.hasSuffix(".json"), !name.hasPrefix(".") { names.append(String(name.dropLast(5))) }
         }
-        return try names.sorted().map { name throws(TransportError) in
-            let data = try read(path(name, "json"))
-            do {
-                return Item(name: name, entry: try JSONDecoder().decode(Entry.self, from: Data(data)))
-            } catch {
-                throw .spool(path: path(name, "json"), reason: "not a spool entry: \(error)")
+        var items: [Item] = []
+        var damaged: [String] = []
+        for name in names.sorted() {
+            guard let data = try? read(path(name, "json")), let entry = try? JSONDecoder().decode(Entry.self, from: Data(data)) else {
+                damaged.append(name)
+                continue
             }
+            items.append(Item(name: name, entry: entry))
+        }
+        return (items, damaged)
+    }
+
+    /// Moves a damaged item's files to `rejected/` as they are, for a human to look at.
+    public func quarantine(_ name: String) throws(TransportError) {
+        let rejected = directory + "/rejected"
+        do { try AtomicFile.makeDirectories(rejected, mode: 0o700) } catch { throw .spool(path: rejected, reason: error.reason) }
+        for suffix in ["json", "body"] where rename(path(name, suffix), "\(rejected)/\(name).\(suffix).damaged") != 0 && errno != ENOENT {
+            throw .spool(path: path(name, suffix), reason: String(cString: strerror(errno)))
         }
     }
 
