@@ -149,15 +149,21 @@ struct AuditCommand: ParsableCommand {
             throw error
         }
 
+        // A report folder that cannot be written must not also cost the push: remember, push, then fail.
+        var writeFailure: (any Error)?
         if let directory {
-            let written = try ReportDirectory(path: directory).write(report, formats: formats)
             Console.out(AuditText.summary(report) + "\n")
-            for path in written where !path.contains("/latest.") || path.hasSuffix("/latest.prom") {
-                Console.out("wrote \(path)\n")
-            }
-            if let keepRuns {
-                let removed = try ReportDirectory(path: directory).prune(subject: report.subject, keep: keepRuns)
-                if !removed.isEmpty { Console.out("removed \(removed.count) report file(s) of older runs (--keep-runs \(keepRuns))\n") }
+            do {
+                let written = try ReportDirectory(path: directory).write(report, formats: formats)
+                for path in written where !path.contains("/latest.") || path.hasSuffix("/latest.prom") {
+                    Console.out("wrote \(path)\n")
+                }
+                if let keepRuns {
+                    let removed = try ReportDirectory(path: directory).prune(subject: report.subject, keep: keepRuns)
+                    if !removed.isEmpty { Console.out("removed \(removed.count) report file(s) of older runs (--keep-runs \(keepRuns))\n") }
+                }
+            } catch {
+                writeFailure = error
             }
         } else if formats[0] == .json {
             try AuditJSON.write(report, to: Console.out)
@@ -170,6 +176,7 @@ struct AuditCommand: ParsableCommand {
             let body = Array(try AuditJSON.render(report).utf8)
             delivered = try pushOptions.deliver(Payload(body: body, idempotencyKey: report.runId, kind: "audit-report"), database: sources.database)
         }
+        if let writeFailure { throw writeFailure }
         if !report.summary.compliant { throw ExitCode(1) }
         if !delivered { throw ExitCode(3) }
     }

@@ -130,6 +130,17 @@ final class PushTests: XCTestCase {
         try FileManager.default.removeItem(atPath: dir + "/no-such-token")  // the test's own copy of the secret
     }
 
+    func testAnUnwritableReportFolderStillPushes() throws {
+        let receiver = try Receiver(in: dir, token: token)
+        let blocker = dir + "/not-a-folder"
+        FileManager.default.createFile(atPath: blocker, contents: Data())
+        let r = try run(["audit", "--root", capture, "--format", "json,md", "--out", blocker + "/reports", "--spool", spool,
+                         "--token-file", tokenFile, "--push", receiver.url])
+        XCTAssertEqual(r.status, 2, "the folder error is reported")
+        XCTAssertTrue(r.stderr.contains("cannot write \(blocker)/reports: Not a directory"), r.stderr)
+        XCTAssertEqual(receiver.requests.map(\.status), [200], "but the report was delivered")
+    }
+
     func testRefusedPayloadMovesToRejected() throws {
         let receiver = try Receiver(in: dir, arguments: ["--script", "422"], token: token)
         let r = try audit(receiver.url)
