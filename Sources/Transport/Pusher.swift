@@ -54,8 +54,7 @@ public struct Pusher {
         let token: String?
         do { token = try target.token() } catch {
             // The token may be fixed later (a secret not yet rolled out): keep the payload.
-            let entry = Spool.Entry(target: target, idempotencyKey: payload.idempotencyKey, contentType: payload.contentType,
-                                    kind: payload.kind, createdAt: Self.now(), attempts: 0, lastError: error.description)
+            let entry = Self.entry(payload, target, attempts: 0, lastError: error.description)
             return .spooled(item: try spool.add(body: payload.body, entry: entry), reason: error.description)
         }
         if token != nil, target.url.lowercased().hasPrefix("http://"), !Self.isLoopback(target.displayURL) {
@@ -67,17 +66,20 @@ public struct Pusher {
         case .delivered(let status, let attempts):
             return .delivered(status: status, attempts: attempts)
         case .refusedPayload(let reason):
-            let entry = Spool.Entry(target: target, idempotencyKey: payload.idempotencyKey, contentType: payload.contentType,
-                                    kind: payload.kind, createdAt: Self.now(), attempts: 1, lastError: reason)
+            let entry = Self.entry(payload, target, attempts: 1, lastError: reason)
             let name = try spool.add(body: payload.body, entry: entry)
             try spool.reject(Spool.Item(name: name, entry: entry), reason: reason)
             return .rejected(reason: reason)
         case .failed(let reason, let attempts, _):
-            let entry = Spool.Entry(target: target, idempotencyKey: payload.idempotencyKey, contentType: payload.contentType,
-                                    kind: payload.kind, createdAt: Self.now(), attempts: attempts, lastError: reason)
+            let entry = Self.entry(payload, target, attempts: attempts, lastError: reason)
             let name = try spool.add(body: payload.body, entry: entry)
             return .spooled(item: name, reason: reason)
         }
+    }
+
+    private static func entry(_ payload: Payload, _ target: PushTarget, attempts: Int, lastError: String) -> Spool.Entry {
+        Spool.Entry(target: target, idempotencyKey: payload.idempotencyKey, contentType: payload.contentType,
+                    kind: payload.kind, createdAt: now(), attempts: attempts, lastError: lastError)
     }
 
     public struct FlushSummary: Sendable, Equatable {
