@@ -84,6 +84,9 @@ public struct PCIDevice: Codable, Sendable, Hashable {
         "\(vendorID):\(deviceID):\(subsystemVendorID ?? "????"):\(subsystemDeviceID ?? "????")"
     }
 
+    /// `82576 Gigabit Network Connection [8086:10c9]`: how messages and reports name a model.
+    public var modelName: String { "\(deviceName ?? "device") [\(vendorDevice)]" }
+
     /// True for PCI-to-PCI bridges (class 06 04), the parents an IOMMU group's isolation depends on.
     public var isBridge: Bool { classCode.hasPrefix("0604") }
 

@@ -39,3 +39,17 @@ public struct PhysicalFunction: Codable, Sendable, Hashable {
         self.virtualFunctions = virtualFunctions
     }
 }
+
+extension PhysicalFunction {
+    /// The firmware version ethtool reported, without padding; nil when none was reported. Checks
+    /// and reports both read it here, so a chart and a verdict never disagree on a version.
+    public var reportedFirmware: String? { Self.reported(driverInfo?.firmwareVersion) }
+
+    /// The driver version ethtool reported, without padding; nil when none was reported.
+    public var reportedDriverVersion: String? { Self.reported(driverInfo?.version) }
+
+    private static func reported(_ value: String?) -> String? {
+        guard let trimmed = value?.trimmingBlanks, !trimmed.isEmpty else { return nil }
+        return trimmed
+    }
+}

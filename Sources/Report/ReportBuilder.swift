@@ -68,16 +68,12 @@ public struct ReportBuilder {
             let device = devices[pf.address]
             return AuditReport.PF(
                 bdf: pf.address.description, interface: pf.interfaces.first, model: device?.modelKey ?? "unknown",
-                modelName: device.map { "\($0.deviceName ?? "device") [\($0.vendorDevice)]" } ?? "unknown model",
-                driver: device?.driver ?? pf.driverInfo?.driver, driverVersion: pf.driverInfo?.version.trimmingBlanks.nonEmpty,
-                firmwareVersion: pf.driverInfo?.firmwareVersion.trimmingBlanks.nonEmpty, numVFs: pf.numVFs, totalVFs: pf.totalVFs)
+                modelName: device?.modelName ?? "unknown model",
+                driver: device?.driver ?? pf.driverInfo?.driver, driverVersion: pf.reportedDriverVersion,
+                firmwareVersion: pf.reportedFirmware, numVFs: pf.numVFs, totalVFs: pf.totalVFs)
         }
         return AuditReport.Host(
             name: host.name, labels: host.labels, collectedAt: snapshot.collectedAt, kernelRelease: snapshot.host.kernelRelease,
             status: .pass, pass: 0, warn: 0, fail: 0, blocking: 0, physicalFunctions: pfs)
     }
-}
-
-extension String {
-    var nonEmpty: String? { isEmpty ? nil : self }
 }

@@ -70,7 +70,7 @@ public enum SnapshotText {
     static func pfLine(_ pf: PhysicalFunction, device: PCIDevice?) -> String {
         var line = "PF \(pf.address)"
         if let device {
-            line += "  \(device.deviceName ?? "device") [\(device.vendorDevice)]"
+            line += "  \(device.modelName)"
         }
         line += "  driver \(device?.driver ?? "(none)")"
         if let info = pf.driverInfo { line += "  fw \(firmware(info))" }

@@ -31,11 +31,11 @@ struct PFView: Sendable {
     let pf: PhysicalFunction
     let device: PCIDevice?
 
-    var firmware: String? { pf.driverInfo?.firmwareVersion.trimmingBlanks.nilIfEmpty }
-    var driverVersion: String? { pf.driverInfo?.version.trimmingBlanks.nilIfEmpty }
+    var firmware: String? { pf.reportedFirmware }
+    var driverVersion: String? { pf.reportedDriverVersion }
     var driver: String? { device?.driver ?? pf.driverInfo?.driver }
     var model: String { device?.modelKey ?? pf.address.description }
-    var modelName: String { device.map { "\($0.deviceName ?? "device") [\($0.vendorDevice)]" } ?? "unknown model" }
+    var modelName: String { device?.modelName ?? "unknown model" }
 }
 
 /// A VF as the checks see it: a PCI VF of a PF, or an entry of a netdev-only PF's VF table
@@ -91,8 +91,4 @@ extension Selector {
 
 func glob(_ pattern: String, _ text: String) -> Bool {
     fnmatch(pattern, text, 0) == 0
-}
-
-extension String {
-    var nilIfEmpty: String? { isEmpty ? nil : self }
 }
