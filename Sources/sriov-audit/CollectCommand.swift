@@ -100,11 +100,7 @@ func emit(_ text: String, to path: String?) throws {
         Console.out(text)
         return
     }
-    do {
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-    } catch {
-        throw CLIError("cannot write \(path): \(error)")
-    }
+    try AtomicFile.write(text, to: path)
 }
 
 /// An error the CLI reports as `sriov-audit: error: MESSAGE` with exit status 2.
