@@ -88,6 +88,41 @@ public struct AtomicFile: ~Copyable {
         try file.commit()
     }
 
+    /// Copies `source` to `path` atomically (a report's `latest.*` from the run's own file,
+    /// without rendering it a second time).
+    public static func copy(_ source: String, to path: String, mode: mode_t = 0o644) throws(Failure) {
+        let input = open(source, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw Failure(path: source, reason: errnoText()) }
+        defer { close(input) }
+        var file = try AtomicFile(path: path, mode: mode)
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw Failure(path: source, reason: errnoText())
+            }
+            if n == 0 { break }
+            try file.write(bytes: Array(chunk[0..<n]))
+        }
+        try file.commit()
+    }
+
+    /// The names in a folder (no `.` and `..`); nil when the folder does not exist.
+    public static func names(in directory: String) throws(Failure) -> [String]? {
+        guard let dir = opendir(directory) else {
+            if errno == ENOENT { return nil }
+            throw Failure(path: directory, reason: errnoText())
+        }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != ".", name != ".." { names.append(name) }
+        }
+        return names
+    }
+
     /// Creates `path` and its parents (`mkdir -p`).
     public static func makeDirectories(_ path: String, mode: mode_t = 0o755) throws(Failure) {
         var current = path.hasPrefix("/") ? "" : "."

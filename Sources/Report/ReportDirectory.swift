@@ -32,14 +32,8 @@ public struct ReportDirectory {
                 continue
             }
             let target = "\(path)/\(stem).\(format.fileExtension)"
-            if format == .json || format == .sarif {
-                try Self.render(report, as: format, to: target)
-                try Self.render(report, as: format, to: latest)
-            } else {
-                let text = try Self.text(report, as: format)
-                try AtomicFile.write(text, to: target)
-                try AtomicFile.write(text, to: latest)
-            }
+            try Self.render(report, as: format, to: target)
+            try AtomicFile.copy(target, to: latest)
             written += [target, latest]
         }
         return written
@@ -48,12 +42,9 @@ public struct ReportDirectory {
     /// Deletes the history files of `subject` beyond the newest `keep` runs (all formats of a run
     /// go together); `latest.*` and other subjects' files are never touched. Returns what it removed.
     public func prune(subject: String, keep: Int) throws -> [String] {
-        guard let dir = opendir(path) else { throw AtomicFile.Failure(path: path, reason: String(cString: strerror(errno))) }
-        defer { closedir(dir) }
         let prefix = Self.safeName(subject) + "-"
         var runs: [String: [String]] = [:]
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        for name in try AtomicFile.names(in: path) ?? [] {
             guard name.hasPrefix(prefix) else { continue }
             // SUBJECT-YYYYMMDDTHHMMSSZ-RUNID8.EXT: the run is the stamp and the id.
             let rest = name.dropFirst(prefix.count)

@@ -79,16 +79,9 @@ public struct Spool: Sendable {
     /// Complete items, oldest first, and the names of metadata files that are not spool entries
     /// (damaged by hand or by a full disk): those must not block the rest.
     public func scan() throws(TransportError) -> (items: [Item], damaged: [String]) {
-        guard let dir = opendir(directory) else {
-            if errno == ENOENT { return ([], []) }
-            throw .spool(path: directory, reason: String(cString: strerror(errno)))
-        }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name.hasSuffix(".json"), !name.hasPrefix(".") { names.append(String(name.dropLast(5))) }
-        }
+        let listing: [String]?
+        do { listing = try AtomicFile.names(in: directory) } catch { throw .spool(path: directory, reason: error.reason) }
+        let names = (listing ?? []).filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.map { String($0.dropLast(5)) }
         var items: [Item] = []
         var damaged: [String] = []
         for name in names.sorted() {
