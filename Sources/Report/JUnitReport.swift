@@ -89,6 +89,7 @@ public enum JUnitReport {
 
     /// JUnit's timestamp: ISO 8601 without a zone designator (UTC).
     static func junitTimestamp(_ date: Date) -> String {
-        String(date.formatted(.iso8601).dropLast(date.formatted(.iso8601).hasSuffix("Z") ? 1 : 0))
+        let text = date.formatted(.iso8601)
+        return text.hasSuffix("Z") ? String(text.dropLast()) : text
     }
 }

@@ -55,10 +55,11 @@ public enum SARIFReport {
         var chunk = ""
         var first = true
         for finding in report.findings where finding.status != .pass {
-            let rule = ruleIndex[finding.rule].map { report.rules.rules[$0] }
+            let index = ruleIndex[finding.rule]
+            let rule = index.map { report.rules.rules[$0] }
             chunk += first ? "\n        " : ",\n        "
             first = false
-            appendResult(finding, ruleIndex: ruleIndex[finding.rule], line: max(1, rule?.line ?? 1), column: max(1, rule?.column ?? 1),
+            appendResult(finding, ruleIndex: index, line: max(1, rule?.line ?? 1), column: max(1, rule?.column ?? 1),
                          uri: artifactURI, to: &chunk)
             if chunk.utf8.count > 1 << 16 {
                 write(chunk)

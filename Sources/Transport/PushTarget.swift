@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Inventory
 
 /// Where and how to deliver a payload. Holds the *source* of the bearer token (a file or an
 /// environment variable), never the token, so a target can be written into the spool and a later
@@ -78,13 +79,6 @@ public struct PushTarget: Codable, Sendable, Hashable {
 }
 
 extension String {
-    var trimmingWhitespace: String {
-        var s = Substring(self)
-        while let c = s.first, c.isWhitespace { s.removeFirst() }
-        while let c = s.last, c.isWhitespace { s.removeLast() }
-        return String(s)
-    }
-
     /// Every occurrence of `secret` replaced, for text that came from outside (a server's error
     /// body could echo the Authorization header back).
     func redacting(_ secret: String?) -> String {

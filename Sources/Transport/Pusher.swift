@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Inventory
 
 /// A payload to deliver: the bytes, their type, and the key a receiver deduplicates re-sends by.
 public struct Payload: Sendable {

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Inventory
 
 /// When to try again: exponential backoff with jitter on connection errors, 408/425/429 and 5xx,
 /// honouring the server's Retry-After; never on other 4xx (asking again will not change the answer).

@@ -124,8 +124,7 @@ struct AuditCommand: ParsableCommand {
     }
 
     /// One table or JSON report with no --out goes to standard output, as before; anything else to files.
-    private var directory: String? {
-        let formats = (try? parsedFormats()) ?? []
+    private func directory(for formats: [ReportFormat]) -> String? {
         if out == "-" { return nil }
         if out == nil, formats.count == 1, formats[0] == .table || formats[0] == .json { return nil }
         return out ?? "reports"
@@ -133,6 +132,7 @@ struct AuditCommand: ParsableCommand {
 
     func run() throws {
         let formats = try parsedFormats()
+        let directory = directory(for: formats)
         if !pushOptions.push.isEmpty || pushOptions.spool != nil { pushOptions.flushEarlierRuns(database: sources.database) }
         let report: AuditReport
         do {
