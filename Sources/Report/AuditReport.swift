@@ -96,7 +96,7 @@ public struct AuditReport: Codable, Sendable {
 
     /// Whether a finding counts against the verdict.
     public func isBlocking(_ finding: Finding) -> Bool {
-        finding.status != .pass && finding.severity >= failOn
+        finding.isBlocking(atOrAbove: failOn)
     }
 
     public static func makeEncoder() -> JSONEncoder {

@@ -41,7 +41,7 @@ public struct ReportBuilder {
             case .warn: c.warn += 1
             case .fail: c.fail += 1
             }
-            if finding.status != .pass && finding.severity >= failOn { c.blocking += 1 }
+            if finding.isBlocking(atOrAbove: failOn) { c.blocking += 1 }
             counts[finding.host] = c
         }
         let reportHosts = hosts.map { host -> AuditReport.Host in

@@ -9,11 +9,6 @@ public struct AuditResult: Codable, Sendable {
         self.hosts = hosts
         self.findings = findings
     }
-
-    /// Violations at or above `severity` (what `--fail-on` counts).
-    public func failures(atOrAbove severity: Severity) -> [Finding] {
-        findings.filter { $0.status != .pass && $0.severity >= severity }
-    }
 }
 
 /// Runs a rule set over hosts. Per-host checks look at one snapshot at a time; fleet checks

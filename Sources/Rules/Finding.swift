@@ -23,6 +23,11 @@ public struct Finding: Codable, Sendable, Hashable {
     /// The values the verdict rests on, for machines and for the curious.
     public var evidence: [String: String]
 
+    /// A violation at or above `severity`: what `--fail-on` counts against a run.
+    public func isBlocking(atOrAbove severity: Severity) -> Bool {
+        status != .pass && self.severity >= severity
+    }
+
     public init(rule: Rule, status: Status, host: String, bdf: String? = nil, message: String, hint: String? = nil,
                 evidence: [String: String] = [:]) {
         self.rule = rule.id
