@@ -16,30 +16,21 @@ struct HTTPClient {
     static let userAgent = "sriov-audit/\(SriovAuditVersion.current)"
 
     static func post(_ body: [UInt8], headers: [String], target: PushTarget, token: String?) -> Outcome {
+        // C copies of every string, alive for the call (one flat scope instead of nested withCString).
+        let strings = CStrings()
+        defer { strings.release() }
+        let headerPointers: [UnsafePointer<CChar>?] = headers.compactMap { header in strings.copy(header).map { UnsafePointer($0) } }
         var response = ccurl_response()
-        let code: Int32 = withCStrings(headers) { headerPointers in
-            body.withUnsafeBufferPointer { bodyBuffer in
-                target.url.withCString { url in
-                    optionalCString(token) { token in
-                        optionalCString(target.caFile) { ca in
-                            optionalCString(target.clientCertificate) { cert in
-                                optionalCString(target.clientKey) { key in
-                                    userAgent.withCString { agent in
-                                        headerPointers.withUnsafeBufferPointer { headerBuffer in
-                                            var request = ccurl_request(
-                                                url: url, body: bodyBuffer.baseAddress, body_length: bodyBuffer.count,
-                                                headers: headerBuffer.baseAddress, header_count: headerBuffer.count,
-                                                bearer_token: token, ca_file: ca, client_cert: cert, client_key: key,
-                                                connect_timeout_ms: Int(target.connectTimeout * 1000),
-                                                total_timeout_ms: Int(target.totalTimeout * 1000), user_agent: agent)
-                                            return ccurl_post(&request, &response)
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+        let code: Int32 = body.withUnsafeBufferPointer { bodyBuffer in
+            headerPointers.withUnsafeBufferPointer { headerBuffer in
+                var request = ccurl_request(
+                    url: strings.copy(target.url), body: bodyBuffer.baseAddress, body_length: bodyBuffer.count,
+                    headers: headerBuffer.baseAddress, header_count: headerBuffer.count,
+                    bearer_token: strings.copy(token, secret: true), ca_file: strings.copy(target.caFile),
+                    client_cert: strings.copy(target.clientCertificate), client_key: strings.copy(target.clientKey),
+                    connect_timeout_ms: Int(target.connectTimeout * 1000),
+                    total_timeout_ms: Int(target.totalTimeout * 1000), user_agent: strings.copy(userAgent))
+                return ccurl_post(&request, &response)
             }
         }
         if code != 0 {
@@ -51,16 +42,23 @@ struct HTTPClient {
         return .response(status: response.http_status, retryAfter: retryAfter.isEmpty ? nil : retryAfter, body: text)
     }
 
-    private static func optionalCString<R>(_ text: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {
-        guard let text else { return body(nil) }
-        return text.withCString { body($0) }
-    }
+    /// strdup'ed strings freed together; secrets are zeroed first.
+    private final class CStrings {
+        private var owned: [(pointer: UnsafeMutablePointer<CChar>, secret: Bool)] = []
 
-    /// C strings for `strings`, alive for the duration of `body`.
-    private static func withCStrings<R>(_ strings: [String], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
-        let copies = strings.map { strdup($0) }
-        defer { copies.forEach { free($0) } }
-        return body(copies.map { UnsafePointer($0) })
+        func copy(_ text: String?, secret: Bool = false) -> UnsafeMutablePointer<CChar>? {
+            guard let text, let pointer = strdup(text) else { return nil }
+            owned.append((pointer, secret))
+            return pointer
+        }
+
+        func release() {
+            for (pointer, secret) in owned {
+                if secret { memset(pointer, 0, strlen(pointer)) }
+                free(pointer)
+            }
+            owned.removeAll()
+        }
     }
 
     static var libcurlVersion: String { String(cString: ccurl_version()) }
