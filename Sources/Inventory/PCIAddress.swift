@@ -16,23 +16,36 @@ public struct PCIAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
     }
 
     /// Parses `DDDD:BB:DD.F` (the sysfs form, domain of 4 to 8 hex digits) or `BB:DD.F` (domain 0).
-    /// Returns nil for anything else. Hand-rolled over UTF-8: it runs for every sysfs entry and link.
+    /// Returns nil for anything else.
     public init?(_ text: some StringProtocol) {
-        var digits: [UInt32] = []  // values of the hex runs between separators
-        var separators: [UInt8] = []
-        var current: UInt32 = 0
-        var length = 0
-        var runLengths: [Int] = []
-        for byte in text.utf8 {
+        let parsed = text.utf8.withContiguousStorageIfAvailable { PCIAddress(utf8: $0) }
+            ?? Array(text.utf8).withUnsafeBufferPointer { PCIAddress(utf8: $0) }
+        guard let parsed else { return nil }
+        self = parsed
+    }
+
+    /// The same over UTF-8 bytes, without allocating: it runs for every sysfs entry and link and
+    /// for every address a fleet audit reads back from the store.
+    public init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        // Up to four hex runs (domain, bus, device, function) and the separators between them.
+        var v0: UInt32 = 0, v1: UInt32 = 0, v2: UInt32 = 0
+        var l0 = 0, l1 = 0, l2 = 0
+        var separators: UInt32 = 0  // the separators seen, one byte each, the first in the high bits
+        var run = 0, current: UInt32 = 0, length = 0
+        for byte in bytes {
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): current = current << 4 | UInt32(byte - 48)
             case UInt8(ascii: "a")...UInt8(ascii: "f"): current = current << 4 | UInt32(byte - 87)
             case UInt8(ascii: "A")...UInt8(ascii: "F"): current = current << 4 | UInt32(byte - 55)
             case UInt8(ascii: ":"), UInt8(ascii: "."):
-                guard length > 0 else { return nil }
-                digits.append(current)
-                runLengths.append(length)
-                separators.append(byte)
+                guard length > 0, run < 3 else { return nil }
+                switch run {
+                case 0: (v0, l0) = (current, length)
+                case 1: (v1, l1) = (current, length)
+                default: (v2, l2) = (current, length)
+                }
+                separators = separators << 8 | UInt32(byte)
+                run += 1
                 current = 0
                 length = 0
                 continue
@@ -42,21 +55,19 @@ public struct PCIAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
             if length > 8 { return nil }
         }
         guard length > 0 else { return nil }
-        digits.append(current)
-        runLengths.append(length)
-        let domain: UInt32
-        switch separators {
-        case [UInt8(ascii: ":"), UInt8(ascii: ":"), UInt8(ascii: ".")]:
-            guard runLengths[0] >= 4 else { return nil }
-            domain = digits.removeFirst()
-            runLengths.removeFirst()
-        case [UInt8(ascii: ":"), UInt8(ascii: ".")]:
-            domain = 0
-        default:
+        let colon = UInt32(UInt8(ascii: ":")), dot = UInt32(UInt8(ascii: "."))
+        let domain, bus, device: UInt32
+        if run == 3, separators == colon << 16 | colon << 8 | dot {
+            guard l0 >= 4, l1 == 2, l2 == 2 else { return nil }
+            (domain, bus, device) = (v0, v1, v2)
+        } else if run == 2, separators == colon << 8 | dot {
+            guard l0 == 2, l1 == 2 else { return nil }
+            (domain, bus, device) = (0, v0, v1)
+        } else {
             return nil
         }
-        guard runLengths == [2, 2, 1], digits[1] < 32, digits[2] < 8 else { return nil }
-        self.init(domain: domain, bus: UInt8(digits[0]), device: UInt8(digits[1]), function: UInt8(digits[2]))
+        guard length == 1, device < 32, current < 8 else { return nil }
+        self.init(domain: domain, bus: UInt8(bus), device: UInt8(device), function: UInt8(current))
     }
 
     /// The routing ID (bus << 8 | devfn) that SR-IOV's VF offset and stride are defined on.

@@ -3,9 +3,11 @@
 struct ColumnMap {
     let table: String
     private let positions: [String: Int]
+    private let names: [String]
 
     init(table: String, names: [String]) {
         self.table = table
+        self.names = names
         var positions: [String: Int] = [:]
         for (index, name) in names.enumerated() where positions[name] == nil { positions[name] = index }
         self.positions = positions
@@ -14,6 +16,10 @@ struct ColumnMap {
     func at(_ name: String) throws -> Int {
         guard let index = positions[name] else { throw StoreError.corrupt("table \(table) has no column \(name)") }
         return index
+    }
+
+    func name(at index: Int) -> String {
+        names.indices.contains(index) ? names[index] : "column \(index)"
     }
 }
 

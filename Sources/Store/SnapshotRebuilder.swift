@@ -32,16 +32,15 @@ enum SnapshotRebuilder {
         let wanted = "[" + ids.map(String.init).joined(separator: ",") + "]"
 
         // Column positions are resolved once per table (by name, so a schema change cannot shift
-        // them silently) and each row is then read by position: name lookups were a third of a
-        // fleet audit's reading time.
-        func each(_ table: String, order: String, _ reader: (ColumnMap) throws -> (Int64, Row) throws -> Void) throws {
-            let cursor = try Row.fetchCursor(db, sql: """
-                SELECT x.* FROM json_each(?) w JOIN \(table) x ON x.snapshot_id = w.value ORDER BY x.snapshot_id, \(order)
+        // them silently) and each row is then read by position, straight from SQLite. No ORDER BY:
+        // SQLite would copy every row into a sorter; each snapshot's few rows are sorted here instead.
+        func each(_ table: String, _ reader: (StatementRows) throws -> (Int64) throws -> Void) throws {
+            let rows = try StatementRows(db, table: table, sql: """
+                SELECT x.* FROM json_each(?) w JOIN \(table) x ON x.snapshot_id = w.value
                 """, arguments: [wanted])
-            let columns = ColumnMap(table: table, names: cursor.columnNames)
-            let id = try columns.at("snapshot_id")
-            let body = try reader(columns)
-            while let row = try cursor.next() { try body(row[id], row) }
+            let id = try rows.columns.at("snapshot_id")
+            let body = try reader(rows)
+            while try rows.next() { try body(Int64(try rows.requiredInt(id))) }
         }
 
         var headers: [Int64: Row] = [:]
@@ -49,87 +48,94 @@ enum SnapshotRebuilder {
             headers[row["id"]] = row
         }
         var devices: [Int64: [PCIDevice]] = [:]
-        try each("pci_devices", order: "address") { columns in
-            let c = try DeviceColumns(columns)
-            return { id, row in devices[id, default: []].append(try device(row, c)) }
+        try each("pci_devices") { row in
+            let c = try DeviceColumns(row.columns)
+            return { id in devices[id, default: []].append(try device(row, c)) }
         }
         var tables: [Int64: [String: [VFConfig]]] = [:]
-        try each("interface_vfs", order: "interface, vf_index") { c in
+        try each("interface_vfs") { row in
+            let c = row.columns
             let (interface, index, mac, vlan, qos, proto) = (try c.at("interface"), try c.at("vf_index"), try c.at("mac"), try c.at("vlan"), try c.at("qos"), try c.at("vlan_protocol"))
             let (spoof, trust, link, minRate, maxRate, rate, rss) = (try c.at("spoofchk"), try c.at("trust"), try c.at("link_state"), try c.at("min_tx_rate"),
                                                                       try c.at("max_tx_rate"), try c.at("tx_rate"), try c.at("rss_query"))
-            return { id, row in
-                tables[id, default: [:]][row[interface], default: []].append(VFConfig(
-                    index: row[index], mac: row[mac], vlan: row[vlan], qos: row[qos], vlanProtocol: row[proto],
-                    spoofCheck: row[spoof], trust: row[trust], linkState: row[link], minTxRate: row[minRate],
-                    maxTxRate: row[maxRate], txRate: row[rate], rssQuery: row[rss]
+            return { id in
+                tables[id, default: [:]][try row.string(interface), default: []].append(VFConfig(
+                    index: try row.requiredInt(index), mac: try row.string(mac), vlan: try row.requiredInt(vlan), qos: try row.requiredInt(qos),
+                    vlanProtocol: row.text(proto), spoofCheck: try row.bool(spoof), trust: try row.bool(trust), linkState: row.text(link),
+                    minTxRate: try row.int(minRate), maxTxRate: try row.int(maxRate), txRate: try row.int(rate), rssQuery: try row.bool(rss)
                 ))
             }
         }
+        tables = tables.mapValues { $0.mapValues { $0.sorted { $0.index < $1.index } } }
         var interfaces: [Int64: [NetworkInterface]] = [:]
-        try each("interfaces", order: "ifindex, name") { c in
+        try each("interfaces") { row in
+            let c = row.columns
             let (nameAt, ifindex, mac, mtu, oper, admin, carrier) = (try c.at("name"), try c.at("ifindex"), try c.at("mac"), try c.at("mtu"),
                                                                       try c.at("oper_state"), try c.at("admin_up"), try c.at("carrier"))
             let (speed, linkType, bus, parent, port, switchID, numVFs) = (try c.at("speed_mbps"), try c.at("link_type"), try c.at("parent_bus"),
                                                                           try c.at("parent_device"), try c.at("phys_port_name"), try c.at("phys_switch_id"), try c.at("num_vfs"))
             let driver = try DriverColumns(c)
-            return { id, row in
-                let name: String = row[nameAt]
+            return { id in
+                let name = try row.string(nameAt)
                 interfaces[id, default: []].append(NetworkInterface(
-                    name: name, ifindex: row[ifindex], mac: row[mac], mtu: row[mtu], operState: row[oper],
-                    adminUp: row[admin], carrier: row[carrier], speedMbps: row[speed], linkType: row[linkType],
-                    parentBus: row[bus], parentDevice: row[parent], physPortName: row[port],
-                    physSwitchID: row[switchID], driverInfo: driverInfo(row, driver), vfs: tables[id]?[name] ?? [],
-                    numVFs: row[numVFs]
+                    name: name, ifindex: try row.requiredInt(ifindex), mac: row.text(mac), mtu: try row.int(mtu), operState: row.text(oper),
+                    adminUp: try row.requiredBool(admin), carrier: try row.bool(carrier), speedMbps: try row.int(speed), linkType: row.text(linkType),
+                    parentBus: row.text(bus), parentDevice: row.text(parent), physPortName: row.text(port),
+                    physSwitchID: row.text(switchID), driverInfo: driverInfo(row, driver), vfs: tables[id]?[name] ?? [],
+                    numVFs: try row.int(numVFs)
                 ))
             }
         }
-        var vfs: [Int64: [String: [VirtualFunction]]] = [:]
-        try each("virtual_functions", order: "pf_address, vf_index") { c in
+        var vfs: [Int64: [PCIAddress: [VirtualFunction]]] = [:]
+        try each("virtual_functions") { row in
+            let c = row.columns
             let (indexAt, ownerAt, addressAt, pfAt, driverAt, groupAt, netdevs, effective) = (
                 try c.at("vf_index"), try c.at("config_interface"), try c.at("address"), try c.at("pf_address"), try c.at("driver"),
                 try c.at("iommu_group"), try c.at("interfaces"), try c.at("effective_mac"))
-            return { id, row in
-                let index: Int = row[indexAt]
-                let owner: String? = row[ownerAt]
-                let config = owner.flatMap { name in tables[id]?[name]?.first { $0.index == index } }
-                vfs[id, default: [:]][row[pfAt], default: []].append(VirtualFunction(
-                    index: index, address: try address(row[addressAt]), physicalFunction: try address(row[pfAt]),
-                    driver: row[driverAt], iommuGroup: row[groupAt], interfaces: list(row[netdevs]),
-                    effectiveMAC: row[effective], config: config
+            return { id in
+                let index = try row.requiredInt(indexAt)
+                let config = row.text(ownerAt).flatMap { name in tables[id]?[name]?.first { $0.index == index } }
+                let pf = try row.requiredAddress(pfAt)
+                vfs[id, default: [:]][pf, default: []].append(VirtualFunction(
+                    index: index, address: try row.requiredAddress(addressAt), physicalFunction: pf,
+                    driver: row.text(driverAt), iommuGroup: try row.int(groupAt), interfaces: try row.list(netdevs),
+                    effectiveMAC: row.text(effective), config: config
                 ))
             }
         }
         var pfs: [Int64: [PhysicalFunction]] = [:]
-        try each("physical_functions", order: "address") { c in
+        try each("physical_functions") { row in
+            let c = row.columns
             let (addressAt, total, num, offset, stride, vfDevice, autoprobe, msix, source, netdevs) = (
                 try c.at("address"), try c.at("total_vfs"), try c.at("num_vfs"), try c.at("vf_offset"), try c.at("vf_stride"),
                 try c.at("vf_device_id"), try c.at("drivers_autoprobe"), try c.at("vf_total_msix"), try c.at("source"), try c.at("interfaces"))
             let driver = try DriverColumns(c)
-            return { id, row in
-                let bdf: String = row[addressAt]
+            return { id in
+                let address = try row.requiredAddress(addressAt)
                 pfs[id, default: []].append(PhysicalFunction(
-                    address: try address(bdf), totalVFs: row[total], numVFs: row[num], vfOffset: row[offset],
-                    vfStride: row[stride], vfDeviceID: row[vfDevice], driversAutoprobe: row[autoprobe],
-                    vfTotalMSIX: row[msix], source: row[source], interfaces: list(row[netdevs]),
-                    driverInfo: driverInfo(row, driver), virtualFunctions: vfs[id]?[bdf] ?? []
+                    address: address, totalVFs: try row.int(total), numVFs: try row.int(num), vfOffset: try row.int(offset),
+                    vfStride: try row.int(stride), vfDeviceID: row.text(vfDevice), driversAutoprobe: try row.bool(autoprobe),
+                    vfTotalMSIX: try row.int(msix), source: try row.string(source), interfaces: try row.list(netdevs),
+                    driverInfo: driverInfo(row, driver), virtualFunctions: (vfs[id]?[address] ?? []).sorted { $0.index < $1.index }
                 ))
             }
         }
         var groups: [Int64: [IOMMUGroup]] = [:]
-        try each("iommu_groups", order: "group_id") { c in
+        try each("iommu_groups") { row in
+            let c = row.columns
             let (group, type, name, members, others) = (try c.at("group_id"), try c.at("type"), try c.at("name"), try c.at("members"), try c.at("other_members"))
-            return { id, row in
-                groups[id, default: []].append(IOMMUGroup(id: row[group], type: row[type], name: row[name],
-                                                          members: try list(row[members]).map(address), otherMembers: list(row[others])))
+            return { id in
+                groups[id, default: []].append(IOMMUGroup(id: try row.requiredInt(group), type: row.text(type), name: row.text(name),
+                                                          members: try row.addressList(members), otherMembers: try row.list(others)))
             }
         }
-        var warnings: [Int64: [CollectionWarning]] = [:]
-        try each("warnings", order: "seq") { c in
-            let (kind, subject, message) = (try c.at("kind"), try c.at("subject"), try c.at("message"))
-            return { id, row in
-                warnings[id, default: []].append(CollectionWarning(CollectionWarning.Kind(rawValue: row[kind]) ?? .unavailable,
-                                                                   subject: row[subject], message: row[message]))
+        var warnings: [Int64: [(seq: Int, warning: CollectionWarning)]] = [:]
+        try each("warnings") { row in
+            let c = row.columns
+            let (seq, kind, subject, message) = (try c.at("seq"), try c.at("kind"), try c.at("subject"), try c.at("message"))
+            return { id in
+                warnings[id, default: []].append((try row.requiredInt(seq), CollectionWarning(CollectionWarning.Kind(rawValue: try row.string(kind)) ?? .unavailable,
+                                                                   subject: try row.string(subject), message: try row.string(message))))
             }
         }
 
@@ -143,51 +149,53 @@ enum SnapshotRebuilder {
                 host: HostInfo(hostname: o.hostname, kernelRelease: header["kernel_release"], kernelCommandLine: header["kernel_cmdline"]),
                 iommu: IOMMUState(enabled: header["iommu_enabled"], units: units.map(list), groupCount: header["iommu_group_count"],
                                   commandLineOptions: list(header["iommu_cmdline_options"])),
-                iommuGroups: groups[id] ?? [], pciDevices: (devices[id] ?? []).sorted { $0.address < $1.address },
-                interfaces: interfaces[id] ?? [], physicalFunctions: (pfs[id] ?? []).sorted { $0.address < $1.address },
-                warnings: warnings[id] ?? []
+                iommuGroups: (groups[id] ?? []).sorted { $0.id < $1.id },
+                pciDevices: (devices[id] ?? []).sorted { $0.address < $1.address },
+                interfaces: (interfaces[id] ?? []).sorted { ($0.ifindex, $0.name) < ($1.ifindex, $1.name) },
+                physicalFunctions: (pfs[id] ?? []).sorted { $0.address < $1.address },
+                warnings: (warnings[id] ?? []).sorted { $0.seq < $1.seq }.map(\.warning)
             )
         }
     }
 
-    private static func device(_ row: Row, _ c: DeviceColumns) throws -> PCIDevice {
+    private static func device(_ row: StatementRows, _ c: DeviceColumns) throws -> PCIDevice {
         var device = PCIDevice(
-            address: try address(row[c.address]), vendorID: row[c.vendorID], deviceID: row[c.deviceID],
-            subsystemVendorID: row[c.subsystemVendorID], subsystemDeviceID: row[c.subsystemDeviceID],
-            vendorName: row[c.vendorName], deviceName: row[c.deviceName], subsystemName: row[c.subsystemName],
-            classCode: row[c.classCode], className: row[c.className], revision: row[c.revision], driver: row[c.driver],
-            driverOverride: row[c.driverOverride], numaNode: row[c.numaNode], iommuGroup: row[c.iommuGroup],
-            parentBridges: try list(row[c.parentBridges]).map(address), pcieType: row[c.pcieType],
-            configSpaceSize: row[c.configSpaceSize], interfaces: list(row[c.interfaces])
+            address: try row.requiredAddress(c.address), vendorID: try row.string(c.vendorID), deviceID: try row.string(c.deviceID),
+            subsystemVendorID: row.text(c.subsystemVendorID), subsystemDeviceID: row.text(c.subsystemDeviceID),
+            vendorName: row.text(c.vendorName), deviceName: row.text(c.deviceName), subsystemName: row.text(c.subsystemName),
+            classCode: try row.string(c.classCode), className: row.text(c.className), revision: row.text(c.revision), driver: row.text(c.driver),
+            driverOverride: row.text(c.driverOverride), numaNode: try row.int(c.numaNode), iommuGroup: try row.int(c.iommuGroup),
+            parentBridges: try row.addressList(c.parentBridges), pcieType: row.text(c.pcieType),
+            configSpaceSize: try row.requiredInt(c.configSpaceSize), interfaces: try row.list(c.interfaces)
         )
-        if row[c.hasLink] == true {
-            device.link = PCIeLink(currentSpeed: row[c.linkCurrentSpeed], currentWidth: row[c.linkCurrentWidth],
-                                   maxSpeed: row[c.linkMaxSpeed], maxWidth: row[c.linkMaxWidth])
+        if try row.requiredBool(c.hasLink) {
+            device.link = PCIeLink(currentSpeed: row.text(c.linkCurrentSpeed), currentWidth: try row.int(c.linkCurrentWidth),
+                                   maxSpeed: row.text(c.linkMaxSpeed), maxWidth: try row.int(c.linkMaxWidth))
         }
-        let physfn: String? = row[c.physfn]
-        device.physicalFunction = try physfn.map(address)
-        if let offset: Int = row[c.sriovOffset] {
+        device.physicalFunction = try row.address(c.physfn)
+        if let offset = try row.int(c.sriovOffset) {
             device.sriovCapability = SRIOVCapability(
-                offset: offset, vfEnable: row[c.sriovVFEnable], vfMSE: row[c.sriovVFMSE], ariCapableHierarchy: row[c.sriovARI],
-                initialVFs: row[c.sriovInitialVFs], totalVFs: row[c.sriovTotalVFs], numVFs: row[c.sriovNumVFs],
-                functionDependencyLink: row[c.sriovFDL], firstVFOffset: row[c.sriovFirstVFOffset],
-                vfStride: row[c.sriovVFStride], vfDeviceID: row[c.sriovVFDeviceID],
-                supportedPageSizes: row[c.sriovPageSizes], systemPageSize: row[c.sriovSystemPageSize]
+                offset: offset, vfEnable: try row.requiredBool(c.sriovVFEnable), vfMSE: try row.requiredBool(c.sriovVFMSE),
+                ariCapableHierarchy: try row.requiredBool(c.sriovARI), initialVFs: try row.requiredInt(c.sriovInitialVFs),
+                totalVFs: try row.requiredInt(c.sriovTotalVFs), numVFs: try row.requiredInt(c.sriovNumVFs),
+                functionDependencyLink: try row.requiredInt(c.sriovFDL), firstVFOffset: try row.requiredInt(c.sriovFirstVFOffset),
+                vfStride: try row.requiredInt(c.sriovVFStride), vfDeviceID: try row.string(c.sriovVFDeviceID),
+                supportedPageSizes: try row.requiredInt(c.sriovPageSizes), systemPageSize: try row.requiredInt(c.sriovSystemPageSize)
             )
         }
-        if let offset: Int = row[c.acsOffset] {
+        if let offset = try row.int(c.acsOffset) {
             device.acsCapability = ACSCapability(
-                offset: offset, capability: ACSFlags(rawValue: UInt16(row[c.acsCapability] as Int)),
-                control: ACSFlags(rawValue: UInt16(row[c.acsControl] as Int))
+                offset: offset, capability: ACSFlags(rawValue: UInt16(truncatingIfNeeded: try row.requiredInt(c.acsCapability))),
+                control: ACSFlags(rawValue: UInt16(truncatingIfNeeded: try row.requiredInt(c.acsControl)))
             )
         }
         return device
     }
 
-    private static func driverInfo(_ row: Row, _ c: DriverColumns) -> DriverInfo? {
-        guard let driver: String = row[c.driver] else { return nil }
-        return DriverInfo(driver: driver, version: row[c.version] ?? "", firmwareVersion: row[c.firmware] ?? "",
-                          expansionROMVersion: row[c.erom] ?? "", busInfo: row[c.busInfo] ?? "")
+    private static func driverInfo(_ row: StatementRows, _ c: DriverColumns) -> DriverInfo? {
+        guard let driver = row.text(c.driver) else { return nil }
+        return DriverInfo(driver: driver, version: row.text(c.version) ?? "", firmwareVersion: row.text(c.firmware) ?? "",
+                          expansionROMVersion: row.text(c.erom) ?? "", busInfo: row.text(c.busInfo) ?? "")
     }
 
     static func list(_ text: String) -> [String] {

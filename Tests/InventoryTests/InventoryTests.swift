@@ -10,10 +10,14 @@ final class PCIAddressTests: XCTestCase {
         XCTAssertEqual(address.description, "0000:3b:00.1")
         XCTAssertEqual(PCIAddress("04:10.2")?.description, "0000:04:10.2")
         XCTAssertEqual(PCIAddress("10000:00:00.0")?.domain, 0x10000, "VMD domains exceed 16 bits")
+        XCTAssertEqual(PCIAddress("FFFF:AB:1F.7"), PCIAddress(domain: 0xffff, bus: 0xab, device: 0x1f, function: 7))
+        XCTAssertEqual(Array("0000:3b:00.1".utf8).withUnsafeBufferPointer { PCIAddress(utf8: $0) }, address, "the byte form reads the same")
     }
 
     func testRejectsMalformedAddresses() {
-        for bad in ["", "0000:04:10", "0000:04:20.0", "0000:04:10.8", "zz:00.0", "0000:004:00.0", "0000:04:00.0 ", "../0000:04:00.0"] {
+        for bad in ["", "0000:04:10", "0000:04:20.0", "0000:04:10.8", "zz:00.0", "0000:004:00.0", "0000:04:00.0 ", "../0000:04:00.0",
+                    "0000:04:00.0.1", ":04:00.0", "0000:04:00.", "0000:04.00:0", "000:04:00.0", "0000:04:00:0", "123456789:04:00.0",
+                    "0000:04:00.00", "4:00.0", "0000.04:00.0"] {
             XCTAssertNil(PCIAddress(bad), bad)
         }
     }
