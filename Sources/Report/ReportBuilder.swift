@@ -63,9 +63,8 @@ public struct ReportBuilder {
 
     static func facts(_ host: AuditHost) -> AuditReport.Host {
         let snapshot = host.snapshot
-        let devices = Dictionary(snapshot.pciDevices.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
         let pfs = snapshot.physicalFunctions.map { pf -> AuditReport.PF in
-            let device = devices[pf.address]
+            let device = host.device(at: pf.address)
             return AuditReport.PF(
                 bdf: pf.address.description, interface: pf.interfaces.first, model: device?.modelKey ?? "unknown",
                 modelName: device?.modelName ?? "unknown model",

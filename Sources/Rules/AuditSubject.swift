@@ -4,24 +4,57 @@ import Glibc
 import Inventory
 
 /// A host to audit: its snapshot and the labels the store (or the command line) gives it.
+///
+/// The snapshot and what every check derives from it (PFs with their devices, devices by
+/// address, VF netdev names) live in one shared box built once per host: the checks copy the host
+/// into every VF they look at, and a copy is then one reference, not a dozen arrays.
 public struct AuditHost: Sendable {
-    public let snapshot: HostSnapshot
-    public let labels: [String: String]
-    /// The host's PFs with their PCI devices, built once: every check walks them.
-    let pfViews: [PFView]
-    let pfByAddress: [PCIAddress: PFView]
+    private final class Storage: Sendable {
+        let snapshot: HostSnapshot
+        let labels: [String: String]
+        /// Positions in `snapshot.pciDevices` by address (positions, not copies of the devices).
+        let deviceIndex: [PCIAddress: Int]
+        let pfViews: [PFView]
+        let pfByAddress: [PCIAddress: PFView]
+        let vfNetdevs: Set<String>
 
-    public init(snapshot: HostSnapshot, labels: [String: String] = [:]) {
-        self.snapshot = snapshot
-        self.labels = labels
-        let devices = Dictionary(snapshot.pciDevices.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
-        pfViews = snapshot.physicalFunctions.map {
-            PFView(hostName: snapshot.host.hostname, labels: labels, pf: $0, device: devices[$0.address])
+        init(snapshot: HostSnapshot, labels: [String: String]) {
+            self.snapshot = snapshot
+            self.labels = labels
+            var index: [PCIAddress: Int] = [:]
+            index.reserveCapacity(snapshot.pciDevices.count)
+            for (position, device) in snapshot.pciDevices.enumerated() where index[device.address] == nil { index[device.address] = position }
+            deviceIndex = index
+            pfViews = snapshot.physicalFunctions.map { pf in
+                PFView(hostName: snapshot.host.hostname, labels: labels, pf: pf, device: index[pf.address].map { snapshot.pciDevices[$0] })
+            }
+            pfByAddress = Dictionary(pfViews.map { ($0.pf.address, $0) }, uniquingKeysWith: { a, _ in a })
+            var netdevs = Set<String>()
+            for pf in snapshot.physicalFunctions {
+                for vf in pf.virtualFunctions { netdevs.formUnion(vf.interfaces) }
+            }
+            vfNetdevs = netdevs
         }
-        pfByAddress = Dictionary(pfViews.map { ($0.pf.address, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
-    public var name: String { snapshot.host.hostname }
+    private let storage: Storage
+
+    public init(snapshot: HostSnapshot, labels: [String: String] = [:]) {
+        storage = Storage(snapshot: snapshot, labels: labels)
+    }
+
+    public var snapshot: HostSnapshot { storage.snapshot }
+    public var labels: [String: String] { storage.labels }
+    public var name: String { storage.snapshot.host.hostname }
+    /// The host's PCI device at `address` (the first of a duplicated address).
+    public func device(at address: PCIAddress) -> PCIDevice? {
+        storage.deviceIndex[address].map { storage.snapshot.pciDevices[$0] }
+    }
+    /// The host's PFs with their PCI devices.
+    var pfViews: [PFView] { storage.pfViews }
+    var pfByAddress: [PCIAddress: PFView] { storage.pfByAddress }
+    /// Names of the netdevs that belong to VFs.
+    var vfNetdevs: Set<String> { storage.vfNetdevs }
 }
 
 /// A PF as the checks see it: the function, its PCI device and its host.

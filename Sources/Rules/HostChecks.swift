@@ -146,7 +146,6 @@ enum HostChecks {
 
     private static func isolation(_ rule: Rule, _ host: AuditHost) -> [Finding] {
         let snapshot = host.snapshot
-        let devices = Dictionary(snapshot.pciDevices.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
         let groups = Dictionary(snapshot.iommuGroups.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let pfs = Set(host.pfViews.filter { rule.selector.matches($0) }.map(\.pf.address))
         var checked = 0
@@ -166,11 +165,11 @@ enum HostChecks {
             guard let group = groups[number] else { continue }
             let others = group.members.filter { $0 != device.address }
             let unsafe = others.filter { peer in
-                guard let driver = devices[peer]?.driver else { return false }  // unbound peers are harmless
+                guard let driver = host.device(at: peer)?.driver else { return false }  // unbound peers are harmless
                 return driver != "vfio-pci"
             }
             if !unsafe.isEmpty || !group.otherMembers.isEmpty {
-                let members = (others.map { "\($0) (\(devices[$0]?.driver ?? "unbound"))" } + group.otherMembers).joined(separator: ", ")
+                let members = (others.map { "\($0) (\(host.device(at: $0)?.driver ?? "unbound"))" } + group.otherMembers).joined(separator: ", ")
                 findings.append(rule.violation(
                     host: host.name, bdf: bdf, "\(bdf) shares IOMMU group \(number) with \(members)",
                     hint: "a guest given \(bdf) can reach its group peers: enable ACS on the upstream bridges, move the device, or give the whole group to vfio-pci",
@@ -220,6 +219,6 @@ enum HostChecks {
     }
 
     static func isZero(_ mac: String) -> Bool {
-        mac.allSatisfy { $0 == "0" || $0 == ":" }
+        mac.utf8.allSatisfy { $0 == UInt8(ascii: "0") || $0 == UInt8(ascii: ":") }
     }
 }
