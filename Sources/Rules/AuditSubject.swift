@@ -17,6 +17,8 @@ public struct AuditHost: Sendable {
         let pfViews: [PFView]
         let pfByAddress: [PCIAddress: PFView]
         let vfNetdevs: Set<String>
+        /// Every VF of every PF, then every netdev-only VF table entry: built once, filtered per rule.
+        let vfViews: [VFView]
 
         init(snapshot: HostSnapshot, labels: [String: String]) {
             self.snapshot = snapshot
@@ -34,6 +36,19 @@ public struct AuditHost: Sendable {
                 for vf in pf.virtualFunctions { netdevs.formUnion(vf.interfaces) }
             }
             vfNetdevs = netdevs
+            var views: [VFView] = []
+            for (p, view) in pfViews.enumerated() {
+                for vf in view.pf.virtualFunctions {
+                    views.append(VFView(owner: .pf(p), pfAddress: view.pf.address, pfInterface: view.pf.interfaces.first,
+                                        index: vf.index, vf: vf, config: vf.config))
+                }
+            }
+            for (i, interface) in snapshot.interfaces.enumerated() where interface.pciAddress == nil && !interface.vfs.isEmpty {
+                for config in interface.vfs {
+                    views.append(VFView(owner: .interface(i), pfAddress: nil, pfInterface: interface.name, index: config.index, vf: nil, config: config))
+                }
+            }
+            vfViews = views
         }
     }
 
@@ -55,6 +70,23 @@ public struct AuditHost: Sendable {
     var pfByAddress: [PCIAddress: PFView] { storage.pfByAddress }
     /// Names of the netdevs that belong to VFs.
     var vfNetdevs: Set<String> { storage.vfNetdevs }
+
+    /// Every VF of the PFs `selector` picks, PCI VFs and netdev-only VF table entries alike.
+    func vfViews(_ selector: Selector) -> [VFView] {
+        if selector.isEmpty { return storage.vfViews }
+        let pfs = pfViews.map { selector.matches($0) }
+        var interfaces: [Int: Bool] = [:]
+        return storage.vfViews.filter { view in
+            switch view.owner {
+            case .pf(let p): return pfs[p]
+            case .interface(let i):
+                if let known = interfaces[i] { return known }
+                let match = selector.matches(interface: snapshot.interfaces[i], host: self)
+                interfaces[i] = match
+                return match
+            }
+        }
+    }
 }
 
 /// A PF as the checks see it: the function, its PCI device and its host.
@@ -73,8 +105,15 @@ struct PFView: Sendable {
 
 /// A VF as the checks see it: a PCI VF of a PF, or an entry of a netdev-only PF's VF table
 /// (netdevsim, some SmartNICs), which has settings but no PCI function.
-struct VFView {
-    let host: AuditHost
+struct VFView: Sendable {
+    /// Whose VF it is: a PF (position in the host's PF views) or a netdev-only PF interface
+    /// (position in the snapshot's interfaces).
+    enum Owner: Sendable {
+        case pf(Int)
+        case interface(Int)
+    }
+
+    let owner: Owner
     let pfAddress: PCIAddress?
     let pfInterface: String?
     let index: Int

@@ -59,23 +59,3 @@ public struct AuditSession {
         return AuditResult(hosts: hosts, findings: Array(byRule.joined()))
     }
 }
-
-extension AuditHost {
-    /// Every VF of the PFs `selector` picks, PCI VFs and netdev-only VF table entries alike.
-    func vfViews(_ selector: Selector) -> [VFView] {
-        var result: [VFView] = []
-        for view in pfViews where selector.matches(view) {
-            for vf in view.pf.virtualFunctions {
-                result.append(VFView(host: self, pfAddress: view.pf.address, pfInterface: view.pf.interfaces.first,
-                                     index: vf.index, vf: vf, config: vf.config))
-            }
-        }
-        for interface in snapshot.interfaces where interface.pciAddress == nil && !interface.vfs.isEmpty {
-            guard selector.matches(interface: interface, host: self) else { continue }
-            for config in interface.vfs {
-                result.append(VFView(host: self, pfAddress: nil, pfInterface: interface.name, index: config.index, vf: nil, config: config))
-            }
-        }
-        return result
-    }
-}

@@ -8,7 +8,7 @@ struct FleetCheck {
     let rule: Rule
     /// mac-unique: the latest use of each key; earlier uses of the same key are chained through
     /// `MACUse.previous`. One hash operation and no allocation per MAC, whatever the fleet size.
-    private var macLatest: [MACKey: Int32] = [:]
+    private var macLatest = MACIndex()
     private var macUses: [MACUse] = []
     private var hostNames: [String] = []
     private var domainIDs: [String: Int32] = [:]
@@ -31,60 +31,6 @@ struct FleetCheck {
         var host: String
         var place: String
         var bdf: String?
-    }
-
-    /// What must be unique: a MAC (and VLAN) within a scope domain.
-    private struct MACKey: Hashable {
-        var domain: Int32
-        var mac: MACValue
-        var vlan: Int32
-
-        /// An Ethernet MAC and its VLAN fold into one word: one hash step fewer per MAC seen.
-        func hash(into hasher: inout Hasher) {
-            switch mac {
-            case .ethernet(let value): hasher.combine(value | UInt64(UInt16(truncatingIfNeeded: vlan)) << 48)
-            case .other(let text): hasher.combine(text); hasher.combine(vlan)
-            }
-            hasher.combine(domain)
-        }
-    }
-
-    /// A 6-byte Ethernet address as a number (any letter case is the same address); anything
-    /// else (InfiniBand's 20-byte addresses) as its text.
-    enum MACValue: Hashable {
-        case ethernet(UInt64)
-        case other(String)
-
-        init(_ text: String) {
-            var value: UInt64 = 0
-            var digits = 0
-            var separators = 0
-            for byte in text.utf8 {
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): value = value << 4 | UInt64(byte - UInt8(ascii: "0")); digits += 1
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): value = value << 4 | UInt64(byte - UInt8(ascii: "a") + 10); digits += 1
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): value = value << 4 | UInt64(byte - UInt8(ascii: "A") + 10); digits += 1
-                case UInt8(ascii: ":"), UInt8(ascii: "-"): separators += 1
-                default: digits = 99
-                }
-            }
-            self = digits == 12 && separators == 5 ? .ethernet(value) : .other(text)
-        }
-
-        var text: String {
-            switch self {
-            case .other(let text): return text
-            case .ethernet(let value):
-                let hex = Array("0123456789abcdef".utf8)
-                var out: [UInt8] = []
-                for shift in stride(from: 40, through: 0, by: -8) {
-                    if !out.isEmpty { out.append(UInt8(ascii: ":")) }
-                    let byte = Int((value >> UInt64(shift)) & 0xff)
-                    out += [hex[byte >> 4], hex[byte & 0xf]]
-                }
-                return String(decoding: out, as: UTF8.self)
-            }
-        }
     }
 
     /// Where a MAC was seen; the words for messages are made only for duplicates.
@@ -167,7 +113,7 @@ struct FleetCheck {
         }
         func record(_ mac: MACValue, vlan: Int, _ use: MACUse) {
             var use = use
-            use.previous = macLatest.updateValue(Int32(macUses.count), forKey: MACKey(domain: d, mac: mac, vlan: Int32(truncatingIfNeeded: vlan))) ?? -1
+            use.previous = macLatest.updateValue(Int32(macUses.count), for: MACIndex.Key(domain: d, mac: mac, vlan: Int32(truncatingIfNeeded: vlan))) ?? -1
             macUses.append(use)
             counted += 1
         }
@@ -196,7 +142,7 @@ struct FleetCheck {
 
     private func finishMACs(_ scope: Scope) -> [Finding] {
         var findings: [Finding] = []
-        for (key, latest) in macLatest where macUses[Int(latest)].previous >= 0 {
+        for (key, latest) in macLatest.entries where macUses[Int(latest)].previous >= 0 {
             var chain: [MACUse] = []
             var index = latest
             while index >= 0 {
