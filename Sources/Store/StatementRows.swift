@@ -17,14 +17,21 @@ final class StatementRows {
     let columns: ColumnMap
     private let statement: Statement
     private let handle: SQLiteStatement
-    private var lastText: [String?]
+    /// The last String each column produced (a fixed buffer: one per column, for the query's life).
+    private let lastText: UnsafeMutableBufferPointer<String?>
 
     init(_ db: Database, table: String, sql: String, arguments: StatementArguments = []) throws {
         statement = try db.makeStatement(sql: sql)
         try statement.setArguments(arguments)
         handle = statement.sqliteStatement
         columns = ColumnMap(table: table, names: statement.columnNames)
-        lastText = Array(repeating: nil, count: statement.columnCount)
+        lastText = .allocate(capacity: statement.columnCount)
+        lastText.initialize(repeating: nil)
+    }
+
+    deinit {
+        lastText.deinitialize()
+        lastText.deallocate()
     }
 
     /// Moves to the next row; false after the last.

@@ -7,6 +7,7 @@ import TestSupport
 // sriov-audit-fixtures: derives test and benchmark data from the real captures.
 //   sriov-audit-fixtures large-host OUTDIR [PFS [VFS_PER_PF]]
 //   sriov-audit-fixtures fleet OUT.jsonl HOSTS [VFS_PER_HOST]
+//   sriov-audit-fixtures read-timing FLEET.db
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data((message + "\n").utf8))
     exit(2)
@@ -17,6 +18,21 @@ guard arguments.count >= 2 else {
     fail("usage: sriov-audit-fixtures large-host OUTDIR [PFS [VFS_PER_PF]] | fleet OUT.jsonl HOSTS [VFS_PER_HOST]")
 }
 let output = arguments[1]
+if arguments[0] == "read-timing" {
+    // Times reading every host's latest snapshot back from a store and nothing else: the part of
+    // a fleet audit (`audit --db`) that is the Store's.
+    do {
+        let store = try InventoryStore(path: output, readOnly: true)
+        let start = Date()
+        var hosts = 0, vfs = 0
+        try store.forEachLatestSnapshot { batch in
+            hosts += batch.count
+            vfs += batch.reduce(0) { $0 + $1.snapshot.virtualFunctions.count }
+        }
+        print(String(format: "%d hosts, %d VFs read back in %.2f s", hosts, vfs, Date().timeIntervalSince(start)))
+        exit(0)
+    } catch { fail("failed: \(error)") }
+}
 if FileManager.default.fileExists(atPath: output) { fail("\(output) exists; choose a new path") }
 do {
     switch arguments[0] {
