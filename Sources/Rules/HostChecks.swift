@@ -24,7 +24,8 @@ enum HostChecks {
         case (.vfCapacity, .vfCapacity(let perPF, let perHost, let fraction)):
             return capacity(rule, host, perPF, perHost, fraction)
         case (.vfDriver, .vfDriver(let allowed)):
-            return perVF(rule, host, what: "VFs bound to an allowed driver") { vf in
+            // A netdev-only VF table entry has no PCI function to bind.
+            return perVF(rule, host, what: "VFs bound to an allowed driver", applies: { $0.vf != nil }) { vf in
                 guard let v = vf.vf else { return nil }
                 guard let driver = v.driver else {
                     return ("VF \(v.index) of \(vf.pfAddress.map { "\($0)" } ?? "?") has no driver", "bind it: echo \(v.address) > /sys/bus/pci/drivers/DRIVER/bind (or enable sriov_drivers_autoprobe)", ["driver": "none"])
@@ -33,7 +34,8 @@ enum HostChecks {
                     : ("VF \(v.index) is bound to \(driver), not one of \(allowed.joined(separator: ", "))", "rebind it to an allowed driver", ["driver": driver])
             }
         case (.macValid, .macValid(let zeroPolicy, let local)):
-            return perVF(rule, host, what: "VF MACs valid") { vf in
+            // VFs with no MAC at all (NVMe, accelerators) are not counted as checked.
+            return perVF(rule, host, what: "VF MACs valid", applies: { $0.config != nil || $0.vf?.effectiveMAC != nil }) { vf in
                 for (kind, mac) in [("admin", vf.config?.mac), ("netdev", vf.vf?.effectiveMAC)] {
                     guard let mac, let first = firstOctet(mac) else { continue }
                     if first & 1 == 1 {
@@ -57,7 +59,7 @@ enum HostChecks {
                 return nil
             }
         case (.vlanAllowed, .vlanAllowed(let ranges, let maxQoS)):
-            return perVF(rule, host, what: "VF VLANs allowed") { vf in
+            return perVF(rule, host, what: "VF VLANs allowed", applies: { $0.config != nil }) { vf in
                 guard let c = vf.config else { return nil }
                 if c.vlan == 4095 { return ("\(vf.subject) uses the reserved VLAN 4095", "choose a VLAN from 1 to 4094", ["vlan": "4095"]) }
                 if !ranges.contains(where: { $0.contains(c.vlan) }) {
@@ -68,10 +70,14 @@ enum HostChecks {
                 return nil
             }
         case (.vfSecurity, .vfSecurity(let exempt)):
-            return perVF(rule, host, what: "VFs with spoofchk on and trust off") { vf in
-                if let pf = vf.pfAddress, let view = host.pfByAddress[pf], exempt.contains(where: { $0.matches(view) }) { return nil }
+            // Exempted VFs and VFs whose driver reports no settings are not counted as checked.
+            let applies = { (vf: VFView) -> Bool in
+                if let pf = vf.pfAddress, let view = host.pfByAddress[pf], exempt.contains(where: { $0.matches(view) }) { return false }
                 if vf.pfAddress == nil, let name = vf.pfInterface, let interface = host.snapshot.interface(named: name),
-                   exempt.contains(where: { $0.matches(interface: interface, host: host) }) { return nil }
+                   exempt.contains(where: { $0.matches(interface: interface, host: host) }) { return false }
+                return vf.config != nil
+            }
+            return perVF(rule, host, what: "VFs with spoofchk on and trust off", applies: applies) { vf in
                 guard let c = vf.config else { return nil }
                 var problems: [String] = []
                 switch c.spoofCheck {
@@ -118,9 +124,11 @@ enum HostChecks {
         }
     }
 
-    private static func perVF(_ rule: Rule, _ host: AuditHost, what: String,
+    /// Runs `check` on every VF the rule selects and `applies` to; a host with no violation gets
+    /// one PASS that counts the VFs actually checked.
+    private static func perVF(_ rule: Rule, _ host: AuditHost, what: String, applies: (VFView) -> Bool = { _ in true },
                               _ check: (VFView) -> (String, String?, [String: String])?) -> [Finding] {
-        let vfs = host.vfViews(rule.selector)
+        let vfs = host.vfViews(rule.selector).filter(applies)
         var findings: [Finding] = []
         for vf in vfs {
             if let (message, hint, evidence) = check(vf) {

@@ -183,3 +183,19 @@ extension CheckTests {
         XCTAssertEqual(Set(found.compactMap(\.bdf)), ["0000:02:00.0", "0000:04:10.0"])
     }
 }
+
+extension CheckTests {
+    /// A PASS counts the VFs a check could judge: NVMe VFs have no MAC or VLAN, netdevsim's VF
+    /// table entries no PCI function to bind, exempted VFs are not checked.
+    func testPassesCountOnlyTheVFsTheyJudged() throws {
+        let passes = try run(DefaultRules.yaml.components(separatedBy: "rules:\n")[1], [AuditHost(snapshot: try igb())])
+            .filter { $0.status == .pass }.map { "\($0.rule): \($0.message)" }
+        // 4 NVMe VFs + 3 igb VFs are PCI functions; 3 igb VFs + 4 netdevsim entries have settings.
+        XCTAssertTrue(passes.contains("vf-isolation: 7 VFs and vfio-pci devices isolated in their IOMMU groups"), "\(passes)")
+        XCTAssertTrue(passes.contains("vf-driver-bound: 7 VFs bound to an allowed driver"), "\(passes)")
+        XCTAssertTrue(passes.contains("vf-mac-valid: 7 VF MACs valid"), "\(passes)")
+        XCTAssertTrue(passes.contains("vlan-valid: 7 VF VLANs allowed"), "\(passes)")
+        let exemptIGB = "  - {id: s, check: vf-security, severity: medium, exempt: [{driver: igb}, {pf: eth4}]}\n"
+        XCTAssertEqual(try run(exemptIGB, [AuditHost(snapshot: try igb())]).map(\.message), [], "every VF with settings exempted: nothing judged, no PASS")
+    }
+}
