@@ -17,7 +17,7 @@ rules:
   - id: vf-isolation
     check: iommu-isolation
     severity: high
-    description: Every VF, and every device on vfio-pci, is alone in its IOMMU group or shares it only with unbound or vfio-pci devices.
+    description: Every VF, and every device on vfio-pci, is alone in its IOMMU group or shares it only with devices that are unbound, on vfio-pci, or on a driver that does no DMA (pcieport, pci-stub).
 
   - id: vf-capacity
     check: vf-capacity
@@ -28,7 +28,7 @@ rules:
     check: vf-driver
     severity: medium
     description: Every VF is bound to a VF driver or vfio-pci; an unbound VF is unusable.
-    allowed-drivers: [iavf, ixgbevf, igbvf, i40evf, mlx5_core, mlx4_core, bnxt_en, qede, ice, vfio-pci, nvme]
+    allowed-drivers: [iavf, ixgbevf, igbvf, i40evf, mlx5_core, mlx4_core, bnxt_en, qede, ice, cxgb4vf, enic, nfp_netvf, hinic, sfc, vfio-pci, mlx5_vfio_pci, nvme]
 
   - id: vf-mac-valid
     check: mac-valid

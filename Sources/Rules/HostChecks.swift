@@ -160,7 +160,7 @@ enum HostChecks {
         var findings: [Finding] = []
         for device in snapshot.pciDevices {
             let isVF = device.physicalFunction.map { pfs.contains($0) } ?? false
-            let onVFIO = device.driver == "vfio-pci" && rule.selector.matchesHost(host)
+            let onVFIO = isVFIO(device.driver) && rule.selector.matchesHost(host)
             guard isVF || onVFIO else { continue }
             checked += 1
             let bdf = device.address.description
@@ -172,10 +172,7 @@ enum HostChecks {
             }
             guard let group = groups[number] else { continue }
             let others = group.members.filter { $0 != device.address }
-            let unsafe = others.filter { peer in
-                guard let driver = host.device(at: peer)?.driver else { return false }  // unbound peers are harmless
-                return driver != "vfio-pci"
-            }
+            let unsafe = others.filter { !isHarmlessGroupPeer(host.device(at: $0)?.driver) }
             if !unsafe.isEmpty || !group.otherMembers.isEmpty {
                 let members = (others.map { "\($0) (\(host.device(at: $0)?.driver ?? "unbound"))" } + group.otherMembers).joined(separator: ", ")
                 findings.append(rule.violation(
@@ -220,6 +217,21 @@ enum HostChecks {
         }
         if findings.isEmpty, !pfs.isEmpty { findings.append(rule.pass(host: host.name, "\(pfs.count) PFs within their VF capacity (\(total) VFs)")) }
         return findings
+    }
+
+    /// vfio-pci and its vendor variants (mlx5_vfio_pci, hisi_acc_vfio_pci, pds_vfio_pci, ...).
+    static func isVFIO(_ driver: String?) -> Bool {
+        guard let driver else { return false }
+        return driver == "vfio-pci" || driver.hasSuffix("vfio_pci") || driver.hasSuffix("vfio-pci")
+    }
+
+    /// A group peer that cannot be used to reach an assigned device: unbound, given to VFIO as
+    /// well, or bound to a driver the kernel lets share a group with a VFIO user because it does
+    /// no DMA of its own (`driver_managed_dma`: the PCIe port driver and pci-stub). This is the
+    /// same test the kernel makes before it lets VFIO take the group.
+    static func isHarmlessGroupPeer(_ driver: String?) -> Bool {
+        guard let driver else { return true }
+        return isVFIO(driver) || driver == "pcieport" || driver == "pci-stub"
     }
 
     static func firstOctet(_ mac: String) -> UInt8? {

@@ -53,10 +53,18 @@ final class CheckTests: XCTestCase {
         let found = try violations(rule, shared)
         XCTAssertEqual(found.map(\.bdf), ["0000:04:10.4"])
         XCTAssertTrue(found[0].message.contains("shares IOMMU group \(shared.iommuGroups[g].id) with 0000:02:00.0 (e1000e)"), found[0].message)
-        // An unbound peer is harmless.
+        // An unbound peer is harmless, and so is one the kernel lets share a group with VFIO
+        // (driver_managed_dma: the PCIe port driver, pci-stub) or one on a vfio-pci variant.
         let e = shared.pciDevices.firstIndex { $0.address.description == "0000:02:00.0" }!
-        shared.pciDevices[e].driver = nil
-        XCTAssertEqual(try violations(rule, shared), [])
+        for harmless in [nil, "pcieport", "pci-stub", "vfio-pci", "mlx5_vfio_pci"] as [String?] {
+            shared.pciDevices[e].driver = harmless
+            XCTAssertEqual(try violations(rule, shared), [], harmless ?? "unbound")
+        }
+        // A device on a vfio-pci variant is itself checked.
+        shared.pciDevices[e].driver = "e1000e"
+        shared.pciDevices[d].driver = "mlx5_vfio_pci"
+        shared.pciDevices[d].physicalFunction = nil
+        XCTAssertEqual(try violations(rule, shared).map(\.bdf), ["0000:04:10.4"])
     }
 
     func testVFCapacity() throws {
