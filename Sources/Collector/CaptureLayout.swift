@@ -7,14 +7,33 @@
 ///     DIR/cmd/cmdline.txt, uname.txt     /proc/cmdline, uname -a
 ///     DIR/cmd/hostname.txt               optional
 ///     DIR/cmd/rtnetlink-getlink.bin      optional: the raw RTM_GETLINK dump (sriov-audit capture)
+///
+/// or a copy of a host's file system tree, as ghw snapshots, sosreport-style copies and
+/// chroots hold it (no interface list or VF settings then: those come from netlink):
+///
+///     DIR/sys/...                        sysfs
+///     DIR/proc/cmdline, DIR/proc/sys/kernel/{osrelease,hostname}, DIR/etc/hostname   optional
 public struct CaptureLayout: Sendable {
-    public let root: String
-
-    public init(root: String) {
-        self.root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
+    public enum Form: Sendable, Equatable {
+        /// `sriov-audit capture` and the QEMU harness: `sysfs/sys` and `cmd/`.
+        case capture
+        /// A copied file system tree: `sys/`, `proc/`, `etc/`.
+        case fileSystemTree
     }
 
-    public var sysfsRoot: String { root + "/sysfs/sys" }
+    public let root: String
+    public let form: Form
+
+    public init(root: String) {
+        let root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
+        self.root = root
+        form = !ReadOnlyFiles.exists(root + "/sysfs/sys") && ReadOnlyFiles.kind(root + "/sys") == .directory ? .fileSystemTree : .capture
+    }
+
+    public var sysfsRoot: String { form == .capture ? root + "/sysfs/sys" : root + "/sys" }
+    /// Where a file system tree keeps `/proc` and `/etc`.
+    public var procRoot: String { root + "/proc" }
+    public var etcRoot: String { root + "/etc" }
     public var commandDirectory: String { root + "/cmd" }
     public var ipLinkJSON: String { commandDirectory + "/ip-d-j-link.json" }
     public var uname: String { commandDirectory + "/uname.txt" }

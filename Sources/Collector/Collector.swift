@@ -34,7 +34,7 @@ public struct Collector: Sendable {
 
         public var description: String {
             switch self {
-            case .notACapture(let path): "\(path) is not a capture folder: it has no sysfs/sys directory"
+            case .notACapture(let path): "\(path) is not a capture folder: it has no sysfs/sys (a capture) or sys/ (a copied file system tree) directory"
             case .cannotMirror(let why): "cannot restore the capture's symlinks: \(why)"
             }
         }
@@ -95,22 +95,35 @@ public struct Collector: Sendable {
             }
             return nil
         }
-        let uname = text(layout.uname, "uname -a output", &log).flatMap { raw -> (nodename: String?, release: String?)? in
-            guard let parsed = HostIdentity.parseUname(raw) else {
-                log.add(.malformed, layout.uname, "not `uname -a` output")
-                return nil
+        let host: HostInfo
+        switch layout.form {
+        case .capture:
+            let uname = text(layout.uname, "uname -a output", &log).flatMap { raw -> (nodename: String?, release: String?)? in
+                guard let parsed = HostIdentity.parseUname(raw) else {
+                    log.add(.malformed, layout.uname, "not `uname -a` output")
+                    return nil
+                }
+                return parsed
             }
-            return parsed
+            let cmdline = text(layout.cmdline, "kernel command line", &log).map(HostIdentity.parseCommandLine)
+            var hostname: String?
+            if case .contents(let bytes) = ReadOnlyFiles.read(layout.hostname) {
+                hostname = HostIdentity.parseHostname(String(decoding: bytes, as: UTF8.self))
+            }
+            host = HostInfo(
+                hostname: options.hostname ?? hostname ?? uname?.nodename ?? layout.folderName,
+                kernelRelease: uname?.release, kernelCommandLine: cmdline
+            )
+        case .fileSystemTree:
+            // The tree's own /proc and /etc, when it kept them; the folder's name otherwise.
+            let release = text(layout.procRoot + "/sys/kernel/osrelease", "kernel release", &log).flatMap(HostIdentity.parseHostname)
+            let cmdline = text(layout.procRoot + "/cmdline", "kernel command line", &log).map(HostIdentity.parseCommandLine)
+            let hostname = [layout.procRoot + "/sys/kernel/hostname", layout.etcRoot + "/hostname"].lazy.compactMap { path -> String? in
+                guard case .contents(let bytes) = ReadOnlyFiles.read(path) else { return nil }
+                return HostIdentity.parseHostname(String(decoding: bytes, as: UTF8.self))
+            }.first
+            host = HostInfo(hostname: options.hostname ?? hostname ?? layout.folderName, kernelRelease: release, kernelCommandLine: cmdline)
         }
-        let cmdline = text(layout.cmdline, "kernel command line", &log).map(HostIdentity.parseCommandLine)
-        var hostname: String?
-        if case .contents(let bytes) = ReadOnlyFiles.read(layout.hostname) {
-            hostname = HostIdentity.parseHostname(String(decoding: bytes, as: UTF8.self))
-        }
-        let host = HostInfo(
-            hostname: options.hostname ?? hostname ?? uname?.nodename ?? layout.folderName,
-            kernelRelease: uname?.release, kernelCommandLine: cmdline
-        )
         var snapshot = assemble(
             sysfs: Sysfs(root: sysfsRoot), network: CaptureNetworkSource(layout: layout), host: host,
             source: SnapshotSource(kind: .capture, path: path), log: log

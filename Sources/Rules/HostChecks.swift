@@ -156,17 +156,24 @@ enum HostChecks {
         let snapshot = host.snapshot
         let groups = Dictionary(snapshot.iommuGroups.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let pfs = Set(host.pfViews.filter { rule.selector.matches($0) }.map(\.pf.address))
+        let subjects = snapshot.pciDevices.filter { device in
+            device.physicalFunction.map { pfs.contains($0) } ?? false || (isVFIO(device.driver) && rule.selector.matchesHost(host))
+        }
+        // A source without IOMMU groups (a partial sysfs copy) says nothing about isolation: one
+        // finding that says so, not a "no group" per device that may well have one.
+        if snapshot.iommu.enabled == nil, !subjects.isEmpty {
+            return [rule.violation(host: host.name, "IOMMU groups are not in this snapshot: the isolation of \(subjects.count) VFs and vfio-pci devices cannot be judged",
+                                   hint: "collect live or with `sriov-audit capture`, which include /sys/kernel/iommu_groups")]
+        }
         var checked = 0
         var findings: [Finding] = []
-        for device in snapshot.pciDevices {
-            let isVF = device.physicalFunction.map { pfs.contains($0) } ?? false
-            let onVFIO = isVFIO(device.driver) && rule.selector.matchesHost(host)
-            guard isVF || onVFIO else { continue }
+        for device in subjects {
             checked += 1
             let bdf = device.address.description
             guard let number = device.iommuGroup else {
-                if snapshot.iommu.enabled != false {
-                    findings.append(rule.violation(host: host.name, bdf: bdf, "\(bdf) has no IOMMU group", hint: "enable the IOMMU"))
+                if snapshot.iommu.enabled == true {
+                    findings.append(rule.violation(host: host.name, bdf: bdf, "\(bdf) has no IOMMU group although the IOMMU is on",
+                                                   hint: "check dmesg for DMAR/AMD-Vi errors about this device"))
                 }
                 continue
             }

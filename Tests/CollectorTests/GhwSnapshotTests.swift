@@ -85,4 +85,46 @@ final class GhwSnapshotTests: XCTestCase {
         XCTAssertEqual(snapshot.pciDevices.filter { $0.iommuGroup != nil }.count, 23)
         XCTAssertTrue(snapshot.iommuGroups.isEmpty)
     }
+
+    /// The same ghw snapshot given as it is (`sys/` and `proc/` at the top, as a copied file
+    /// system tree holds them) reads the same devices; hostname and kernel come from the tree's
+    /// own /proc and /etc when present, and their absence is said.
+    func testACopiedFileSystemTreeIsReadAsItIs() throws {
+        let tarball = "xeon-L5640-i350-4vfs-per-pf__pr230-9058f61.tar.gz"
+        let wrapped = try FixtureBuilder.ghwCapture(tarball)
+        defer { try? FileManager.default.removeItem(atPath: wrapped) }
+        let tree = Fixtures.temporaryDirectory("ghw-tree")
+        defer { try? FileManager.default.removeItem(atPath: tree) }
+        XCTAssertEqual(try shell("tar", ["-xzf", Fixtures.path("ghw/\(tarball)"), "-C", tree]).status, 0)
+        XCTAssertEqual(CaptureLayout(root: tree).form, .fileSystemTree)
+        XCTAssertEqual(CaptureLayout(root: wrapped).form, .capture)
+
+        let asCapture = try Collector().collectCapture(at: wrapped)
+        var asTree = try Collector().collectCapture(at: tree)
+        XCTAssertEqual(asTree.pciDevices, asCapture.pciDevices)
+        XCTAssertEqual(asTree.physicalFunctions, asCapture.physicalFunctions)
+        XCTAssertEqual(asTree.host.hostname, (tree as NSString).lastPathComponent, "no hostname in the tree: the folder's name")
+        XCTAssertNil(asTree.host.kernelRelease)
+        XCTAssertTrue(asTree.warnings.contains { $0.kind == .missing && $0.subject == tree + "/proc/sys/kernel/osrelease" }, "\(asTree.warnings)")
+
+        // The tree's /etc/hostname, then /proc's hostname and release, when the copy has them.
+        try FileManager.default.createDirectory(atPath: tree + "/etc", withIntermediateDirectories: true)
+        try "xeon-l5640\n".write(toFile: tree + "/etc/hostname", atomically: true, encoding: .utf8)
+        asTree = try Collector().collectCapture(at: tree)
+        XCTAssertEqual(asTree.host.hostname, "xeon-l5640")
+        try FileManager.default.createDirectory(atPath: tree + "/proc/sys/kernel", withIntermediateDirectories: true)
+        try "xeon-l5640.lab\n".write(toFile: tree + "/proc/sys/kernel/hostname", atomically: true, encoding: .utf8)
+        try "5.14.0-70.el9.x86_64\n".write(toFile: tree + "/proc/sys/kernel/osrelease", atomically: true, encoding: .utf8)
+        try "BOOT_IMAGE=/vmlinuz intel_iommu=on iommu=pt\n".write(toFile: tree + "/proc/cmdline", atomically: true, encoding: .utf8)
+        asTree = try Collector().collectCapture(at: tree)
+        XCTAssertEqual(asTree.host.hostname, "xeon-l5640.lab")
+        XCTAssertEqual(asTree.host.kernelRelease, "5.14.0-70.el9.x86_64")
+        XCTAssertEqual(asTree.iommu.commandLineOptions, ["intel_iommu=on", "iommu=pt"])
+        XCTAssertFalse(asTree.warnings.contains { $0.subject.hasPrefix(tree + "/proc") }, "\(asTree.warnings)")
+
+        // A folder with neither form is refused by name.
+        XCTAssertThrowsError(try Collector().collectCapture(at: tree + "/etc")) { error in
+            XCTAssertTrue("\(error)".contains("sysfs/sys") && "\(error)".contains("sys/"), "\(error)")
+        }
+    }
 }

@@ -60,6 +60,16 @@ final class CheckTests: XCTestCase {
             shared.pciDevices[e].driver = harmless
             XCTAssertEqual(try violations(rule, shared), [], harmless ?? "unbound")
         }
+        // Without IOMMU groups in the source, isolation cannot be judged: one finding that says so.
+        var unknown = try igb()
+        unknown.iommu.enabled = nil
+        XCTAssertEqual(try violations(rule, unknown).map(\.message),
+                       ["IOMMU groups are not in this snapshot: the isolation of 7 VFs and vfio-pci devices cannot be judged"])
+        // With the IOMMU on, a VF without a group is a finding of its own.
+        var groupless = try igb()
+        let v = groupless.pciDevices.firstIndex { $0.address.description == "0000:04:10.2" }!
+        groupless.pciDevices[v].iommuGroup = nil
+        XCTAssertEqual(try violations(rule, groupless).map(\.message), ["0000:04:10.2 has no IOMMU group although the IOMMU is on"])
         // A device on a vfio-pci variant is itself checked.
         shared.pciDevices[e].driver = "e1000e"
         shared.pciDevices[d].driver = "mlx5_vfio_pci"
