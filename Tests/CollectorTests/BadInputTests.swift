@@ -152,7 +152,7 @@ final class BadInputTests: XCTestCase {
     func testNotACaptureFolder() throws {
         XCTAssertThrowsError(try Collector().collectCapture(at: root + "/cmd")) { error in
             XCTAssertEqual(error as? Collector.Failure, .notACapture(root + "/cmd"))
-            XCTAssertTrue("\(error)".contains("has no sysfs/sys directory"))
+            XCTAssertTrue("\(error)".contains("has no sysfs/sys (a capture) or sys/ (a copied file system tree) directory"), "\(error)")
         }
     }
 
