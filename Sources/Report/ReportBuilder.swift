@@ -27,8 +27,25 @@ public struct ReportBuilder {
     }
 
     public mutating func add(_ batch: [AuditHost]) {
-        session.add(batch)
-        for host in batch { hosts.append(Self.facts(host)) }
+        add(Self.prepare(batch, rules: session.rules))
+    }
+
+    /// The per-host half of an audit for a batch: everything that needs no other host. Pure, so
+    /// a fleet audit prepares batches on every core and ``add(_:)-(PreparedBatch)`` folds them in.
+    public struct PreparedBatch: Sendable {
+        let hosts: [AuditHost]
+        let findings: HostFindings
+        let facts: [AuditReport.Host]
+    }
+
+    public static func prepare(_ batch: [AuditHost], rules: RuleSet) -> PreparedBatch {
+        PreparedBatch(hosts: batch, findings: HostFindings(rules: rules, hosts: batch), facts: batch.map(facts))
+    }
+
+    /// Adds a prepared batch; batches must come in the order the hosts are to be reported.
+    public mutating func add(_ prepared: PreparedBatch) {
+        session.add(prepared.hosts, hostFindings: prepared.findings)
+        hosts += prepared.facts
     }
 
     public func finish(runId: String = UUID().uuidString.lowercased(), at time: Date = Date()) -> AuditReport {

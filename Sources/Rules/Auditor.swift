@@ -43,11 +43,16 @@ public struct AuditSession {
     }
 
     public mutating func add(_ batch: [AuditHost]) {
+        add(batch, hostFindings: HostFindings(rules: rules, hosts: batch))
+    }
+
+    /// Adds a batch whose per-host findings were already worked out (possibly on another thread).
+    public mutating func add(_ batch: [AuditHost], hostFindings: HostFindings) {
+        for (position, findings) in hostFindings.perRule.enumerated() where !findings.isEmpty {
+            perRule[position] += findings
+        }
         for host in batch {
             hosts.append(host.name)
-            for (position, rule) in rules.rules.enumerated() where !FleetCheck.isFleet(rule.check) {
-                perRule[position] += HostChecks.run(rule, host)
-            }
             for i in fleet.indices { fleet[i].check.add(host) }
         }
     }
@@ -57,5 +62,18 @@ public struct AuditSession {
         var byRule = perRule
         for (position, check) in fleet { byRule[position] = check.finish() }
         return AuditResult(hosts: hosts, findings: Array(byRule.joined()))
+    }
+}
+
+/// The findings of every rule that looks at one host at a time, for a batch of hosts, by rule
+/// position (hosts in batch order). It needs nothing from other hosts, so a fleet audit works it
+/// out on several threads and hands it to ``AuditSession/add(_:hostFindings:)`` in order.
+public struct HostFindings: Sendable {
+    let perRule: [[Finding]]
+
+    public init(rules: RuleSet, hosts: [AuditHost]) {
+        perRule = rules.rules.map { rule in
+            FleetCheck.isFleet(rule.check) ? [] : hosts.flatMap { HostChecks.run(rule, $0) }
+        }
     }
 }

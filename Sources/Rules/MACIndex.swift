@@ -11,50 +11,56 @@ struct MACIndex {
         var vlan: Int32
     }
 
-    private var macs: [UInt64] = []
-    private var domains: [Int32] = []  // -1 marks an empty slot
-    private var vlans: [Int32] = []
-    private var values: [Int32] = []
+    /// One slot: a key and its latest use, in one cache line's worth of bytes (a probe touches
+    /// one slot, not four arrays). `domain < 0` marks an empty slot.
+    private struct Slot {
+        var mac: UInt64 = 0
+        var domain: Int32 = -1
+        var vlan: Int32 = 0
+        var value: Int32 = 0
+    }
+
+    private var slots: [Slot] = []
     private var used = 0
     private var others: [Key: Int32] = [:]
 
     /// Records `value` as the latest use of `key`; returns the previous latest, if any.
     mutating func updateValue(_ value: Int32, for key: Key) -> Int32? {
         guard case .ethernet(let mac) = key.mac, key.domain >= 0 else { return others.updateValue(value, forKey: key) }
-        if (used + 1) * 2 > domains.count { grow() }
-        var slot = Self.slot(mac, key.domain, key.vlan, mask: domains.count - 1)
-        while domains[slot] >= 0 {
-            if macs[slot] == mac, domains[slot] == key.domain, vlans[slot] == key.vlan {
-                defer { values[slot] = value }
-                return values[slot]
+        if (used + 1) * 2 > slots.count { grow() }
+        let mask = slots.count - 1
+        return slots.withUnsafeMutableBufferPointer { table -> Int32? in
+            var i = Self.slot(mac, key.domain, key.vlan, mask: mask)
+            while table[i].domain >= 0 {
+                if table[i].mac == mac, table[i].domain == key.domain, table[i].vlan == key.vlan {
+                    defer { table[i].value = value }
+                    return table[i].value
+                }
+                i = (i + 1) & mask
             }
-            slot = (slot + 1) & (domains.count - 1)
+            table[i] = Slot(mac: mac, domain: key.domain, vlan: key.vlan, value: value)
+            used += 1
+            return nil
         }
-        (macs[slot], domains[slot], vlans[slot], values[slot]) = (mac, key.domain, key.vlan, value)
-        used += 1
-        return nil
     }
 
     /// Every key with its latest use, in no particular order.
     var entries: [(key: Key, value: Int32)] {
         var result: [(key: Key, value: Int32)] = others.map { ($0.key, $0.value) }
-        for slot in domains.indices where domains[slot] >= 0 {
-            result.append((Key(domain: domains[slot], mac: .ethernet(macs[slot]), vlan: vlans[slot]), values[slot]))
+        for slot in slots where slot.domain >= 0 {
+            result.append((Key(domain: slot.domain, mac: .ethernet(slot.mac), vlan: slot.vlan), slot.value))
         }
         return result
     }
 
     private mutating func grow() {
-        let old = (macs, domains, vlans, values)
-        let capacity = max(1024, domains.count * 2)
-        macs = Array(repeating: 0, count: capacity)
-        domains = Array(repeating: -1, count: capacity)
-        vlans = Array(repeating: 0, count: capacity)
-        values = Array(repeating: 0, count: capacity)
-        for slot in old.1.indices where old.1[slot] >= 0 {
-            var s = Self.slot(old.0[slot], old.1[slot], old.2[slot], mask: capacity - 1)
-            while domains[s] >= 0 { s = (s + 1) & (capacity - 1) }
-            (macs[s], domains[s], vlans[s], values[s]) = (old.0[slot], old.1[slot], old.2[slot], old.3[slot])
+        let old = slots
+        let capacity = max(1024, slots.count * 2)
+        slots = Array(repeating: Slot(), count: capacity)
+        for slot in old where slot.domain >= 0 {
+            var i = Self.slot(slot.mac, slot.domain, slot.vlan, mask: capacity - 1)
+            while slots[i].domain >= 0 { i = (i + 1) & (capacity - 1) }
+            slots[i] = slot
         }
     }
 

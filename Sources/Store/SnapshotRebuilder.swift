@@ -140,7 +140,9 @@ enum SnapshotRebuilder {
         }
 
         return try observations.map { o in
-            guard let header = headers[o.snapshotID] else { throw StoreError.notFound("snapshot \(o.snapshotID)") }
+            guard let header = headers[o.snapshotID] else {
+                throw StoreError.notFound("snapshot \(o.snapshotID) of \(o.hostname) (pruned while it was being read? run again)")
+            }
             let id = o.snapshotID
             let units: String? = header["iommu_units"]
             return HostSnapshot(

@@ -123,17 +123,51 @@ extension InventoryStore {
     }
 
     /// The same in batches of `batchSize` hosts, each read in one pass per table: a fleet audit
-    /// never holds more than one batch of full snapshots. All batches come from one read
+    /// never holds more than a few batches of full snapshots. All batches come from one read
     /// transaction, so a collector writing meanwhile cannot make the fleet inconsistent.
     public func forEachLatestSnapshot(
         matching selection: [String: String] = [:], batchSize: Int = 500,
         _ body: ([(snapshot: HostSnapshot, labels: [String: String])]) throws -> Void
     ) throws {
+        let plan = try latestPlan(matching: selection)
+        try read { db in
+            for chunk in plan.batches(of: batchSize) {
+                try body(try plan.snapshots(db, chunk))
+            }
+        }
+    }
+
+    /// The same batches read and `prepare`d on `workers` threads (each with its own connection),
+    /// handed to `body` on the calling thread in the same order as ``forEachLatestSnapshot``.
+    ///
+    /// Why the fleet stays consistent without one shared transaction: which snapshot is each
+    /// host's latest is fixed once, up front, and a stored snapshot's content never changes
+    /// (collecting the same content again only adds an observation). A snapshot pruned while the
+    /// audit runs is an error that says so, not a silent gap.
+    public func forEachLatestSnapshot<Prepared: Sendable>(
+        matching selection: [String: String] = [:], batchSize: Int = 250, workers: Int,
+        prepare: @escaping @Sendable ([(snapshot: HostSnapshot, labels: [String: String])]) throws -> Prepared,
+        _ body: (Prepared) throws -> Void
+    ) throws {
+        let plan = try latestPlan(matching: selection)
+        let batches = plan.batches(of: batchSize)
+        let path = self.path
+        try OrderedWorkers<Prepared>.run(
+            count: batches.count, workers: workers, window: workers,
+            makeWorker: {
+                let connection = try InventoryStore(path: path, readOnly: true)
+                return { index in try prepare(try connection.read { try plan.snapshots($0, batches[index]) }) }
+            },
+            consume: body)
+    }
+
+    /// Each host's latest observation and labels, fixed once for a fleet read.
+    private func latestPlan(matching selection: [String: String]) throws -> LatestPlan {
         let selected = try hosts(matching: selection)
         let wanted = Set(selected.map(\.hostname))
         let labels = Dictionary(selected.map { ($0.hostname, $0.labels) }, uniquingKeysWith: { a, _ in a })
-        try read { db in
-            let observations = try Row.fetchAll(db, sql: """
+        let observations = try read { db in
+            try Row.fetchAll(db, sql: """
                 SELECT h.hostname, o.* FROM hosts h
                 JOIN observations o ON o.host_id = h.id
                  AND o.collected_at = (SELECT max(collected_at) FROM observations WHERE host_id = h.id)
@@ -142,25 +176,8 @@ extension InventoryStore {
                 let name: String = row["hostname"]
                 return wanted.contains(name) ? observation(name, row) : nil
             }
-            var start = 0
-            while start < observations.count {
-                let chunk = Array(observations[start..<min(start + batchSize, observations.count)])
-                let snapshots = try SnapshotRebuilder.snapshots(db, observations: chunk)
-                try body(snapshots.map { ($0, labels[$0.host.hostname] ?? [:]) })
-                start += batchSize
-            }
         }
-    }
-
-    /// ``forEachLatestSnapshot(matching:batchSize:_:)`` with the next batch read on another
-    /// thread while `body` works on the current one (same batches, same order).
-    public func forEachLatestSnapshotPrefetched(
-        matching selection: [String: String] = [:], batchSize: Int = 500,
-        _ body: ([(snapshot: HostSnapshot, labels: [String: String])]) throws -> Void
-    ) throws {
-        try Prefetch<[(snapshot: HostSnapshot, labels: [String: String])]>.run(
-            produce: { channel in try self.forEachLatestSnapshot(matching: selection, batchSize: batchSize) { try channel.put($0) } },
-            consume: body)
+        return LatestPlan(observations: observations, labels: labels)
     }
 
     public func labels(of hostname: String) throws -> [String: String] {
@@ -179,5 +196,28 @@ extension InventoryStore {
             throw StoreError.notFound("host \(hostname)")
         }
         return id
+    }
+}
+
+/// Which snapshot of each host a fleet read returns, and the hosts' labels.
+private struct LatestPlan: Sendable {
+    let observations: [SnapshotRebuilder.Observation]
+    let labels: [String: [String: String]]
+
+    /// The observations in batches; the first is small so that a consumer can start early.
+    func batches(of size: Int) -> [ArraySlice<SnapshotRebuilder.Observation>] {
+        var result: [ArraySlice<SnapshotRebuilder.Observation>] = []
+        var start = 0
+        var next = min(size, 50)
+        while start < observations.count {
+            result.append(observations[start..<min(start + next, observations.count)])
+            start += next
+            next = max(1, size)
+        }
+        return result
+    }
+
+    func snapshots(_ db: Database, _ chunk: ArraySlice<SnapshotRebuilder.Observation>) throws -> [(snapshot: HostSnapshot, labels: [String: String])] {
+        try SnapshotRebuilder.snapshots(db, observations: Array(chunk)).map { ($0, labels[$0.host.hostname] ?? [:]) }
     }
 }

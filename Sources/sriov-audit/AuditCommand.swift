@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import Collector
 import Inventory
 import Report
@@ -34,16 +37,20 @@ struct AuditSources: ParsableArguments {
     var fromDatabase: Bool { fleet || (root.isEmpty && snapshot.isEmpty && (database.db != nil || !select.isEmpty)) }
     var live: Bool { root.isEmpty && snapshot.isEmpty && !fromDatabase }
 
-    /// Hands the hosts over in batches (the database's fleet is read a batch at a time).
-    func forEachBatch(store storeLive: Bool, _ body: ([AuditHost]) throws -> Void) throws {
+    /// Hands the hosts over in batches, each first passed through `prepare`. The database's fleet
+    /// is read a batch at a time, and batches are read and prepared on every core; `body` sees
+    /// them on this thread, in host order.
+    func forEachBatch<Prepared: Sendable>(
+        store storeLive: Bool, prepare: @escaping @Sendable ([AuditHost]) -> Prepared, _ body: (Prepared) throws -> Void
+    ) throws {
         if fromDatabase {
             let db = try database.open(readOnly: true)
-            try db.forEachLatestSnapshotPrefetched(matching: try LabelOptions.parse(select, option: "--select")) { batch in
-                try body(batch.map { AuditHost(snapshot: $0.snapshot, labels: $0.labels) })
-            }
+            try db.forEachLatestSnapshot(
+                matching: try LabelOptions.parse(select, option: "--select"), workers: ProcessorCount.online,
+                prepare: { batch in prepare(batch.map { AuditHost(snapshot: $0.snapshot, labels: $0.labels) }) }, body)
             return
         }
-        try body(try load(store: storeLive))
+        try body(prepare(try load(store: storeLive)))
     }
 
     private func load(store storeLive: Bool) throws -> [AuditHost] {
@@ -138,7 +145,7 @@ struct AuditCommand: ParsableCommand {
         do {
             let (ruleSet, source) = try loadRules(rules)
             var builder = ReportBuilder(rules: ruleSet, rulesSource: source, failOn: failOn)
-            try sources.forEachBatch(store: !noStore) { builder.add($0) }
+            try sources.forEachBatch(store: !noStore, prepare: { [ruleSet] in ReportBuilder.prepare($0, rules: ruleSet) }) { builder.add($0) }
             report = builder.finish()
         } catch {
             // node_exporter should see a run that could not audit, not the last good one's metrics.
@@ -234,7 +241,7 @@ struct CheckUpgradeCommand: ParsableCommand {
     func run() throws {
         let plan = UpgradePlan(model: model, firmware: firmware, driver: driver, kernel: kernel)
         var evaluation = UpgradeImpact.Evaluation(plan: plan, rules: try loadRules(rules).0)
-        try sources.forEachBatch(store: false) { evaluation.add($0) }
+        try sources.forEachBatch(store: false, prepare: { $0 }) { evaluation.add($0) }
         let impact = evaluation.finish()
         if format == .json {
             Console.out(try jsonText(impact))
@@ -243,4 +250,9 @@ struct CheckUpgradeCommand: ParsableCommand {
         }
         if impact.hosts.contains(where: { $0.newFindings.contains { $0.severity >= failOn } }) { throw ExitCode(1) }
     }
+}
+
+/// The processors this process may run on, for sizing worker pools (at least 1).
+enum ProcessorCount {
+    static var online: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 }
