@@ -165,6 +165,11 @@ enum HostChecks {
             return [rule.violation(host: host.name, "IOMMU groups are not in this snapshot: the isolation of \(subjects.count) VFs and vfio-pci devices cannot be judged",
                                    hint: "collect live or with `sriov-audit capture`, which include /sys/kernel/iommu_groups")]
         }
+        // With the IOMMU off (or VFIO in no-IOMMU mode) nothing is isolated, whatever the groups say.
+        if snapshot.iommu.enabled == false, !subjects.isEmpty {
+            return [rule.violation(host: host.name, "the IOMMU is off: \(subjects.count) VFs and vfio-pci devices have no DMA isolation at all",
+                                   hint: "enable VT-d/AMD-Vi and boot with intel_iommu=on or amd_iommu=on before giving VFs to guests")]
+        }
         var checked = 0
         var findings: [Finding] = []
         for device in subjects {

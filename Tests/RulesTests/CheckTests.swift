@@ -65,6 +65,10 @@ final class CheckTests: XCTestCase {
         unknown.iommu.enabled = nil
         XCTAssertEqual(try violations(rule, unknown).map(\.message),
                        ["IOMMU groups are not in this snapshot: the isolation of 7 VFs and vfio-pci devices cannot be judged"])
+        // With the IOMMU off nothing is isolated: one finding, never a PASS.
+        unknown.iommu.enabled = false
+        XCTAssertEqual(try run(rule, [AuditHost(snapshot: unknown)]).map(\.message),
+                       ["the IOMMU is off: 7 VFs and vfio-pci devices have no DMA isolation at all"])
         // With the IOMMU on, a VF without a group is a finding of its own.
         var groupless = try igb()
         let v = groupless.pciDevices.firstIndex { $0.address.description == "0000:04:10.2" }!
