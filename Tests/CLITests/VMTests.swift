@@ -66,6 +66,23 @@ final class VMTests: XCTestCase {
         captured.source = live.source
         captured.collectedAt = live.collectedAt
         XCTAssertEqual(captured.iommu, live.iommu)
+
+        // 3. `audit` run live in the guest with the default rules: exactly the problems the
+        // scenario planted, and a PASS for everything else.
+        XCTAssertEqual(Fixtures.read(out + "/audit.rc"), "0\n", "medium findings only: below --fail-on high; \(Fixtures.read(out + "/audit.err") ?? "")")
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/audit.json"))) as? [String: Any])
+        let findings = try XCTUnwrap(report["findings"] as? [[String: Any]])
+        let problems = findings.filter { $0["status"] as? String != "pass" }
+            .map { "\($0["rule"] ?? "") \($0["bdf"] ?? "-") \($0["message"] ?? "")" }.sorted()
+        let nvmeVFs = nvme.virtualFunctions.map(\.address.description)
+        XCTAssertEqual(problems, [
+            "vf-driver-bound \(nvmeVFs[0]) VF 0 of \(nvme.address) has no driver",
+            "vf-driver-bound \(nvmeVFs[1]) VF 1 of \(nvme.address) has no driver",
+            "vf-security \(igb.virtualFunctions[1].address) \(igb.virtualFunctions[1].address): spoofchk off, trust on",
+        ])
+        let passed = Set(findings.filter { $0["status"] as? String == "pass" }.compactMap { $0["rule"] as? String })
+        XCTAssertEqual(passed, ["iommu-enabled", "vf-isolation", "vf-capacity", "vf-mac-valid", "mac-unique-host", "mac-unique-l2",
+                                "vlan-valid", "firmware-aligned"])
         print("VM test: \(Fixtures.read(out + "/timing.txt") ?? "")".trimmingCharacters(in: .newlines))
     }
 }
