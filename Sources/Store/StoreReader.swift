@@ -123,8 +123,9 @@ extension InventoryStore {
     }
 
     /// The same in batches of `batchSize` hosts, each read in one pass per table: a fleet audit
-    /// never holds more than a few batches of full snapshots. All batches come from one read
-    /// transaction, so a collector writing meanwhile cannot make the fleet inconsistent.
+    /// never holds more than a few batches of full snapshots. Which snapshot is each host's latest
+    /// is fixed once, before the first batch, and a stored snapshot's content never changes, so a
+    /// collector writing meanwhile cannot make the fleet inconsistent.
     public func forEachLatestSnapshot(
         matching selection: [String: String] = [:], batchSize: Int = 500,
         _ body: ([(snapshot: HostSnapshot, labels: [String: String])]) throws -> Void
@@ -208,7 +209,7 @@ private struct LatestPlan: Sendable {
     func batches(of size: Int) -> [ArraySlice<SnapshotRebuilder.Observation>] {
         var result: [ArraySlice<SnapshotRebuilder.Observation>] = []
         var start = 0
-        var next = min(size, 50)
+        var next = max(1, min(size, 50))
         while start < observations.count {
             result.append(observations[start..<min(start + next, observations.count)])
             start += next
