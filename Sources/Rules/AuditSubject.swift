@@ -6,8 +6,9 @@ import Inventory
 /// A host to audit: its snapshot and the labels the store (or the command line) gives it.
 ///
 /// The snapshot and what every check derives from it (PFs with their devices, devices by
-/// address, VF netdev names) live in one shared box built once per host: the checks copy the host
-/// into every VF they look at, and a copy is then one reference, not a dozen arrays.
+/// address, VF netdev names, the VF views) live in one shared box built once per host, on the
+/// thread that prepares the host: a dozen rules then read them instead of each rebuilding them,
+/// and passing a host around costs one reference.
 public struct AuditHost: Sendable {
     private final class Storage: Sendable {
         let snapshot: HostSnapshot
@@ -73,7 +74,7 @@ public struct AuditHost: Sendable {
 
     /// Every VF of the PFs `selector` picks, PCI VFs and netdev-only VF table entries alike.
     func vfViews(_ selector: Selector) -> [VFView] {
-        if selector.isEmpty { return storage.vfViews }
+        if selector.isEmpty { return storage.vfViews }  // an empty selector picks every PF and interface
         let pfs = pfViews.map { selector.matches($0) }
         var interfaces: [Int: Bool] = [:]
         return storage.vfViews.filter { view in
