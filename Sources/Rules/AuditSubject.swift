@@ -33,13 +33,10 @@ public struct AuditHost: Sendable {
             }
             pfByAddress = Dictionary(pfViews.map { ($0.pf.address, $0) }, uniquingKeysWith: { a, _ in a })
             var netdevs = Set<String>()
-            for pf in snapshot.physicalFunctions {
-                for vf in pf.virtualFunctions { netdevs.formUnion(vf.interfaces) }
-            }
-            vfNetdevs = netdevs
             var views: [VFView] = []
             for (p, view) in pfViews.enumerated() {
                 for vf in view.pf.virtualFunctions {
+                    netdevs.formUnion(vf.interfaces)
                     views.append(VFView(owner: .pf(p), pfAddress: view.pf.address, pfInterface: view.pf.interfaces.first,
                                         index: vf.index, vf: vf, config: vf.config))
                 }
@@ -49,6 +46,7 @@ public struct AuditHost: Sendable {
                     views.append(VFView(owner: .interface(i), pfAddress: nil, pfInterface: interface.name, index: config.index, vf: nil, config: config))
                 }
             }
+            vfNetdevs = netdevs
             vfViews = views
         }
     }

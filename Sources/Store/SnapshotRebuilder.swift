@@ -43,9 +43,19 @@ enum SnapshotRebuilder {
             while try rows.next() { try body(Int64(try rows.requiredInt(id))) }
         }
 
-        var headers: [Int64: Row] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT s.* FROM json_each(?) w JOIN snapshots s ON s.id = w.value", arguments: [wanted]) {
-            headers[row["id"]] = row
+        // The snapshot rows themselves: the parts of the content that are not in a table of their own.
+        var headers: [Int64: (schemaVersion: Int, host: (release: String?, cmdline: String?), iommu: IOMMUState)] = [:]
+        let header = try StatementRows(db, table: "snapshots", sql: "SELECT s.* FROM json_each(?) w JOIN snapshots s ON s.id = w.value",
+                                       arguments: [wanted])
+        let h = header.columns
+        let (idAt, schema, release, cmdline, enabled, units, groupCount, options) = (
+            try h.at("id"), try h.at("schema_version"), try h.at("kernel_release"), try h.at("kernel_cmdline"), try h.at("iommu_enabled"),
+            try h.at("iommu_units"), try h.at("iommu_group_count"), try h.at("iommu_cmdline_options"))
+        while try header.next() {
+            headers[Int64(try header.requiredInt(idAt))] = (
+                try header.requiredInt(schema), (header.text(release), header.text(cmdline)),
+                IOMMUState(enabled: try header.bool(enabled), units: header.text(units) == nil ? nil : try header.list(units),
+                           groupCount: try header.requiredInt(groupCount), commandLineOptions: try header.list(options)))
         }
         var devices: [Int64: [PCIDevice]] = [:]
         try each("pci_devices") { row in
@@ -144,13 +154,11 @@ enum SnapshotRebuilder {
                 throw StoreError.notFound("snapshot \(o.snapshotID) of \(o.hostname) (pruned while it was being read? run again)")
             }
             let id = o.snapshotID
-            let units: String? = header["iommu_units"]
             return HostSnapshot(
-                schemaVersion: header["schema_version"], toolVersion: o.toolVersion, collectedAt: try date(o.collectedAt),
+                schemaVersion: header.schemaVersion, toolVersion: o.toolVersion, collectedAt: try date(o.collectedAt),
                 source: SnapshotSource(kind: SnapshotSource.Kind(rawValue: o.sourceKind) ?? .capture, path: o.sourcePath),
-                host: HostInfo(hostname: o.hostname, kernelRelease: header["kernel_release"], kernelCommandLine: header["kernel_cmdline"]),
-                iommu: IOMMUState(enabled: header["iommu_enabled"], units: units.map(list), groupCount: header["iommu_group_count"],
-                                  commandLineOptions: list(header["iommu_cmdline_options"])),
+                host: HostInfo(hostname: o.hostname, kernelRelease: header.host.release, kernelCommandLine: header.host.cmdline),
+                iommu: header.iommu,
                 iommuGroups: (groups[id] ?? []).sorted { $0.id < $1.id },
                 pciDevices: (devices[id] ?? []).sorted { $0.address < $1.address },
                 interfaces: (interfaces[id] ?? []).sorted { ($0.ifindex, $0.name) < ($1.ifindex, $1.name) },
@@ -198,15 +206,6 @@ enum SnapshotRebuilder {
         guard let driver = row.text(c.driver) else { return nil }
         return DriverInfo(driver: driver, version: row.text(c.version) ?? "", firmwareVersion: row.text(c.firmware) ?? "",
                           expansionROMVersion: row.text(c.erom) ?? "", busInfo: row.text(c.busInfo) ?? "")
-    }
-
-    static func list(_ text: String) -> [String] {
-        text.split(separator: " ").map(String.init)
-    }
-
-    static func address(_ text: String) throws -> PCIAddress {
-        guard let value = PCIAddress(text) else { throw StoreError.corrupt("not a PCI address in the store: \(text)") }
-        return value
     }
 
     static func date(_ text: String) throws -> Date {
