@@ -45,14 +45,19 @@ final class StatementRows {
         }
     }
 
-    func text(_ column: Int) -> String? {
+    /// A text column's UTF-8 bytes, valid until the next step; nil for NULL.
+    private func bytes(_ column: Int) -> UnsafeBufferPointer<UInt8>? {
         let c = Int32(column)
         guard let pointer = sqlite3_column_text(handle, c) else { return nil }
-        let bytes = UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, c)))
+        return UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, c)))
+    }
+
+    func text(_ column: Int) -> String? {
+        guard let bytes = bytes(column) else { return nil }
         if let last = lastText[column], last.utf8.count == bytes.count,
            last.utf8.withContiguousStorageIfAvailable({ stored in
-               guard let base = stored.baseAddress else { return bytes.isEmpty }
-               return memcmp(base, pointer, bytes.count) == 0
+               guard let base = stored.baseAddress, let new = bytes.baseAddress else { return bytes.isEmpty }
+               return memcmp(base, new, bytes.count) == 0
            }) == true {
             return last
         }
@@ -95,9 +100,7 @@ final class StatementRows {
 
     /// A PCI address column, parsed from its bytes without building a String first.
     func address(_ column: Int) throws -> PCIAddress? {
-        let c = Int32(column)
-        guard let pointer = sqlite3_column_text(handle, c) else { return nil }
-        let bytes = UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, c)))
+        guard let bytes = bytes(column) else { return nil }
         guard let value = PCIAddress(utf8: bytes) else {
             throw StoreError.corrupt("\(columns.table).\(columns.name(at: column)) holds \"\(String(decoding: bytes, as: UTF8.self))\", not a PCI address")
         }
@@ -111,17 +114,13 @@ final class StatementRows {
 
     /// A space-separated list column (interface names, IOMMU units); empty for "" .
     func list(_ column: Int) throws -> [String] {
-        let c = Int32(column)
-        guard let pointer = sqlite3_column_text(handle, c) else { throw missing(column) }
-        let bytes = UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, c)))
+        guard let bytes = bytes(column) else { throw missing(column) }
         return bytes.split(separator: UInt8(ascii: " ")).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// A space-separated list of PCI addresses (IOMMU group members, parent bridges).
     func addressList(_ column: Int) throws -> [PCIAddress] {
-        let c = Int32(column)
-        guard let pointer = sqlite3_column_text(handle, c) else { throw missing(column) }
-        let bytes = UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, c)))
+        guard let bytes = bytes(column) else { throw missing(column) }
         return try bytes.split(separator: UInt8(ascii: " ")).map { word in
             guard let value = PCIAddress(utf8: UnsafeBufferPointer(rebasing: word)) else {
                 throw StoreError.corrupt("\(columns.table).\(columns.name(at: column)) lists \"\(String(decoding: word, as: UTF8.self))\", not a PCI address")
