@@ -3,6 +3,7 @@
 ///
 ///     DIR/sysfs/sys/...                  real sysfs paths, symlinks kept
 ///     DIR/cmd/ip-d-j-link.json           ip -d -j link show
+///     DIR/cmd/ip-d-j-link.stderr         optional: its standard error ("Truncated VF list: eth5")
 ///     DIR/cmd/ethtool-i-IFNAME.txt       ethtool -i IFNAME
 ///     DIR/cmd/cmdline.txt, uname.txt     /proc/cmdline, uname -a
 ///     DIR/cmd/hostname.txt               optional
@@ -36,6 +37,7 @@ public struct CaptureLayout: Sendable {
     public var etcRoot: String { root + "/etc" }
     public var commandDirectory: String { root + "/cmd" }
     public var ipLinkJSON: String { commandDirectory + "/ip-d-j-link.json" }
+    public var ipLinkStderr: String { commandDirectory + "/ip-d-j-link.stderr" }
     public var uname: String { commandDirectory + "/uname.txt" }
     public var cmdline: String { commandDirectory + "/cmdline.txt" }
     public var hostname: String { commandDirectory + "/hostname.txt" }

@@ -84,38 +84,50 @@ public struct CaptureWriter {
         try makeDirectory(layout.sysfsRoot + "/class/iommu")
 
         for unit in ReadOnlyFiles.list(sysRoot + "/class/iommu").entries ?? [] { try copy("class/iommu/" + unit) }
-        for netdev in ReadOnlyFiles.list(sysRoot + "/class/net").entries ?? [] {
+        let netdevs = ReadOnlyFiles.list(sysRoot + "/class/net").entries ?? []
+        for netdev in netdevs {
             let entry = "class/net/" + netdev
             try copy(entry)
-            if let target = Sysfs(root: sysRoot).resolvedLink(entry) { try copyFlat(target) }
+            guard let target = Sysfs(root: sysRoot).resolvedLink(entry) else { continue }
+            try copyFlat(target)
+            // A netdev-only PF (netdevsim, some SmartNICs) keeps its VF count on its parent device,
+            // outside the PCI tree: the count a partial VF table is measured against.
+            if let parent = Sysfs(root: sysRoot).resolvedLink(target + "/device") {
+                for attribute in ["sriov_numvfs", "sriov_totalvfs"] where ReadOnlyFiles.kind(output + "/sysfs/sys/" + parent + "/" + attribute) == .missing {
+                    if ReadOnlyFiles.kind(sysRoot + "/" + parent + "/" + attribute) == .regular { try copy(parent + "/" + attribute) }
+                }
+            }
         }
 
-        try writeCommands(layout: layout, hostname: hostname)
+        try writeCommands(layout: layout, hostname: hostname, netdevs: netdevs)
         return Summary(files: files, links: links, skipped: log.items)
     }
 
-    private mutating func writeCommands(layout: CaptureLayout, hostname: String?) throws {
+    private mutating func writeCommands(layout: CaptureLayout, hostname: String?, netdevs: [String]) throws {
         var raw: [UInt8] = []
-        var interfaces: [NetworkInterface] = []
+        var linkNames: [String] = []
         do {
-            interfaces = try NetlinkSocket.dumpLinks { _, buffer in raw += buffer }
-            try store(raw, at: layout.rawNetlinkDump)
-        } catch let failure as Failure {
-            throw failure
+            let dump = try NetlinkSocket.dumpLinks { _, buffer in raw += buffer }
+            linkNames = dump.interfaces.map(\.name)
+            log.add(dump.problems)
         } catch {
             log.add(.unavailable, "rtnetlink", "\(error)")
         }
+        // Whatever the kernel sent is kept, even a dump that could not be decoded: it is the evidence.
+        if !raw.isEmpty { try store(raw, at: layout.rawNetlinkDump) }
+        // The netdevs sysfs lists too: a dump that failed must not cost the ethtool files.
+        linkNames += netdevs.filter { !linkNames.contains($0) }
         let ethtool = EthtoolIoctl()
         defer { ethtool?.close() }
-        for interface in interfaces {
+        for name in linkNames {
             let text: String
-            switch ethtool?.driverInfo(interface.name) {
+            switch ethtool?.driverInfo(name) {
             case .info(let info)?: text = EthtoolInfoText.render(info)
             case .unsupported?: text = "Cannot get driver information: Operation not supported\n"
             case .failed(let code)?: text = "Cannot get driver information: \(ReadOnlyFiles.describe(errno: code))\n"
             case nil: continue
             }
-            try store(Array(text.utf8), at: layout.ethtoolInfo(interface.name))
+            try store(Array(text.utf8), at: layout.ethtoolInfo(name))
         }
         try storeFile("/proc/cmdline", at: layout.cmdline)
         var names = utsname()
@@ -128,18 +140,23 @@ public struct CaptureWriter {
             try storeFile("/proc/sys/kernel/hostname", at: layout.hostname)
         }
         // The tools' own views, when they are installed: for people reading the capture.
-        let tools: [(String, [String], String)] = [
-            ("/usr/sbin/ip", ["-d", "-j", "link", "show"], layout.ipLinkJSON),
-            ("/usr/sbin/ip", ["-d", "link", "show"], layout.commandDirectory + "/ip-d-link.txt"),
-            ("/usr/bin/lspci", ["-vvv"], layout.commandDirectory + "/lspci-vvv.txt"),
-            ("/usr/bin/lspci", ["-nnD"], layout.commandDirectory + "/lspci-nnD.txt"),
-            ("/usr/bin/lspci", ["-xxxx"], layout.commandDirectory + "/lspci-xxxx.txt"),
+        // `ip`'s standard error is kept beside its JSON: iproute2 reports a cut VF list there alone.
+        let tools: [(String, [String], String, String?)] = [
+            ("/usr/sbin/ip", ["-d", "-j", "link", "show"], layout.ipLinkJSON, layout.ipLinkStderr),
+            ("/usr/sbin/ip", ["-d", "link", "show"], layout.commandDirectory + "/ip-d-link.txt", nil),
+            ("/usr/bin/lspci", ["-vvv"], layout.commandDirectory + "/lspci-vvv.txt", nil),
+            ("/usr/bin/lspci", ["-nnD"], layout.commandDirectory + "/lspci-nnD.txt", nil),
+            ("/usr/bin/lspci", ["-xxxx"], layout.commandDirectory + "/lspci-xxxx.txt", nil),
         ]
-        for (tool, arguments, destination) in tools {
+        for (tool, arguments, destination, errors) in tools {
             let candidates = [tool, "/" + tool.split(separator: "/").suffix(2).joined(separator: "/")]
             guard let executable = candidates.first(where: { access($0, X_OK) == 0 }) else { continue }
             try makeDirectory(parent(destination))
-            if ToolRunner.run(executable, arguments, stdoutTo: destination) == 0 {
+            let status = ToolRunner.run(executable, arguments, stdoutTo: destination, stderrTo: errors)
+            if let errors {
+                if case .contents(let bytes) = ReadOnlyFiles.read(errors), !bytes.isEmpty { files += 1 } else { unlink(errors) }
+            }
+            if status == 0 {
                 files += 1
             } else {
                 unlink(destination)

@@ -31,6 +31,29 @@ struct InterfaceDetails {
                 }
             }
             interfaces[i].driverInfo = network.driverInfo(name, log: &log)
+            measureVFTable(&interfaces[i], log: &log)
         }
+    }
+
+    /// Holds a PF interface's VF table against the VFs its device really has (sysfs
+    /// `device/sriov_numvfs`, which PCI PFs and netdevsim alike carry): `ip -d -j link` prints a
+    /// cut list without a word in its JSON, and the kernel's own IFLA_NUM_VF may be missing from
+    /// what a tool printed. A table that is short is marked, and said once, per PF.
+    private func measureVFTable(_ interface: inout NetworkInterface, log: inout WarningLog) {
+        let path = "class/net/\(interface.name)/device/sriov_numvfs"
+        if !interface.vfs.isEmpty || interface.vfTableShortfall != nil, sysfs.exists(path),
+           case .contents(let bytes) = ReadOnlyFiles.read(sysfs.path(path)), let text = SysfsValues.text(bytes) {
+            if let numVFs = SysfsValues.count(text) {
+                if interface.vfs.count < numVFs, numVFs > interface.vfTableShortfall?.expected ?? 0 {
+                    interface.vfTableShortfall = VFTableShortfall(expected: numVFs, expectedSource: "sriov_numvfs", received: interface.vfs.count)
+                }
+            } else {
+                log.add(.malformed, sysfs.path(path), "unexpected value \(quoted(text))")
+            }
+        }
+        guard let shortfall = interface.vfTableShortfall else { return }
+        let owner = interface.parentDevice.map { " (\($0))" } ?? ""
+        log.add(.inconsistent, interface.name,
+                "the VF table of \(interface.name)\(owner) holds \(shortfall.received) of \(shortfall.expected) VFs (\(shortfall.expectedSource) \(shortfall.expected)): the kernel's VF list or the tool that printed it was cut short; checks that need VF settings cannot judge this PF")
     }
 }

@@ -21,7 +21,9 @@ struct LiveNetworkSource: NetworkSource {
 
     func interfaces(log: inout WarningLog) -> [NetworkInterface] {
         do {
-            return try NetlinkSocket.dumpLinks()
+            let dump = try NetlinkSocket.dumpLinks()
+            log.add(dump.problems)
+            return dump.interfaces
         } catch {
             log.add(.unavailable, "rtnetlink", "\(error); no interface or VF settings collected")
             return []
@@ -51,6 +53,7 @@ struct CaptureNetworkSource: NetworkSource {
         if case .contents(let raw) = ReadOnlyFiles.read(layout.rawNetlinkDump, limit: 256 << 20) {
             do {
                 let batch = try NetlinkLinkDecoder.decode(raw)
+                log.add(batch.problems, in: layout.rawNetlinkDump)
                 if !batch.done { log.add(.malformed, layout.rawNetlinkDump, "dump has no NLMSG_DONE; it may be cut short") }
                 return batch.interfaces
             } catch {
@@ -89,6 +92,17 @@ struct CaptureNetworkSource: NetworkSource {
         case .failed(let code):
             log.add(.unreadable, path, ReadOnlyFiles.describe(errno: code))
             return nil
+        }
+    }
+}
+
+extension WarningLog {
+    /// What the netlink decoder could not read or did not believe, one warning each, named by
+    /// interface (and by the capture file the bytes came from, when they came from one).
+    mutating func add(_ problems: [NetlinkLinkDecoder.Problem], in file: String? = nil) {
+        for problem in problems {
+            let kind: CollectionWarning.Kind = problem.kind == .malformed ? .malformed : .inconsistent
+            add(kind, problem.subject, file.map { "\($0): \(problem.message)" } ?? problem.message)
         }
     }
 }

@@ -30,12 +30,16 @@ public struct NetworkInterface: Codable, Sendable, Hashable {
     public var vfs: [VFConfig]
     /// IFLA_NUM_VF as the PF driver reports it; nil for interfaces that are not PFs.
     public var numVFs: Int?
+    /// Set when `vfs` holds fewer entries than the PF has VFs: the table is partial and checks
+    /// that need every VF's settings must not judge this PF from it.
+    public var vfTableShortfall: VFTableShortfall?
 
     public init(
         name: String, ifindex: Int, mac: String? = nil, mtu: Int? = nil, operState: String? = nil,
         adminUp: Bool = false, carrier: Bool? = nil, speedMbps: Int? = nil, linkType: String? = nil,
         parentBus: String? = nil, parentDevice: String? = nil, physPortName: String? = nil,
-        physSwitchID: String? = nil, driverInfo: DriverInfo? = nil, vfs: [VFConfig] = [], numVFs: Int? = nil
+        physSwitchID: String? = nil, driverInfo: DriverInfo? = nil, vfs: [VFConfig] = [], numVFs: Int? = nil,
+        vfTableShortfall: VFTableShortfall? = nil
     ) {
         self.name = name
         self.ifindex = ifindex
@@ -53,6 +57,7 @@ public struct NetworkInterface: Codable, Sendable, Hashable {
         self.driverInfo = driverInfo
         self.vfs = vfs
         self.numVFs = numVFs
+        self.vfTableShortfall = vfTableShortfall
     }
 
     /// The PCI address of the parent device when it sits on the PCI bus.
@@ -60,6 +65,32 @@ public struct NetworkInterface: Codable, Sendable, Hashable {
         guard parentBus == "pci", let parentDevice else { return nil }
         return PCIAddress(parentDevice)
     }
+}
+
+/// A PF's VF table that holds fewer entries than the PF has VFs.
+///
+/// Why it exists: the kernel's `IFLA_VFINFO_LIST` nest has a 16-bit length, so on a PF with a few
+/// hundred VFs the list overflows, and `ip -d -j link` then prints only the entries that fit (it
+/// says "Truncated VF list" on stderr alone). A partial table judged as the whole would pass VFs
+/// nobody looked at; a wrong count is worse than a missing one.
+public struct VFTableShortfall: Codable, Sendable, Hashable {
+    /// The VFs the PF has.
+    public var expected: Int
+    /// Where `expected` comes from: `IFLA_NUM_VF` (the kernel's own count in the same message)
+    /// or `sriov_numvfs` (sysfs).
+    public var expectedSource: String
+    /// The entries the table holds (the interface's `vfs`).
+    public var received: Int
+
+    public init(expected: Int, expectedSource: String, received: Int) {
+        self.expected = expected
+        self.expectedSource = expectedSource
+        self.received = received
+    }
+}
+
+extension VFTableShortfall: CustomStringConvertible {
+    public var description: String { "\(received) of \(expected) VFs (\(expectedSource) \(expected))" }
 }
 
 /// What `ethtool -i` prints: ETHTOOL_GDRVINFO's strings, verbatim.

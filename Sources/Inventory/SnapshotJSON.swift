@@ -265,6 +265,7 @@ extension NetworkInterface {
             case "driverInfo": i.driverInfo = r.consumeNull() ? nil : try DriverInfo(json: &r)
             case "vfs": vfs = try r.array { try VFConfig(json: &$0) }
             case "numVFs": i.numVFs = try r.optionalInt()
+            case "vfTableShortfall": i.vfTableShortfall = r.consumeNull() ? nil : try VFTableShortfall(json: &r)
             default: try r.skipValue()
             }
         }
@@ -273,6 +274,22 @@ extension NetworkInterface {
         i.adminUp = try need(adminUp, "adminUp", r)
         i.vfs = try need(vfs, "vfs", r)
         self = i
+    }
+}
+
+extension VFTableShortfall {
+    init(json r: inout JSONReader) throws {
+        var expected: Int?, source: String?, received: Int?
+        try r.object { r, key in
+            switch key {
+            case "expected": expected = try r.int()
+            case "expectedSource": source = try r.string()
+            case "received": received = try r.int()
+            default: try r.skipValue()
+            }
+        }
+        self.init(expected: try need(expected, "expected", r), expectedSource: try need(source, "expectedSource", r),
+                  received: try need(received, "received", r))
     }
 }
 

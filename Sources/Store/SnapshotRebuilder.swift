@@ -77,6 +77,15 @@ enum SnapshotRebuilder {
             }
         }
         tables = tables.mapValues { $0.mapValues { $0.sorted { $0.index < $1.index } } }
+        var shortfalls: [Int64: [String: VFTableShortfall]] = [:]
+        try each("vf_table_shortfalls") { row in
+            let c = row.columns
+            let (interface, expected, source, received) = (try c.at("interface"), try c.at("expected"), try c.at("expected_source"), try c.at("received"))
+            return { id in
+                shortfalls[id, default: [:]][try row.string(interface)] = VFTableShortfall(
+                    expected: try row.requiredInt(expected), expectedSource: try row.string(source), received: try row.requiredInt(received))
+            }
+        }
         var interfaces: [Int64: [NetworkInterface]] = [:]
         try each("interfaces") { row in
             let c = row.columns
@@ -92,7 +101,7 @@ enum SnapshotRebuilder {
                     adminUp: try row.requiredBool(admin), carrier: try row.bool(carrier), speedMbps: try row.int(speed), linkType: row.text(linkType),
                     parentBus: row.text(bus), parentDevice: row.text(parent), physPortName: row.text(port),
                     physSwitchID: row.text(switchID), driverInfo: driverInfo(row, driver), vfs: tables[id]?[name] ?? [],
-                    numVFs: try row.int(numVFs)
+                    numVFs: try row.int(numVFs), vfTableShortfall: shortfalls[id]?[name]
                 ))
             }
         }

@@ -48,6 +48,10 @@ public struct SnapshotRows: Sendable {
         "interface", "vf_index", "mac", "vlan", "qos", "vlan_protocol", "spoofchk", "trust", "link_state",
         "min_tx_rate", "max_tx_rate", "tx_rate", "rss_query",
     ]
+    static let shortfallColumns = ["interface", "expected", "expected_source", "received"]
+    /// Tables added after the first schema: each enters the digest only when it has rows, so a
+    /// snapshot without such content keeps the digest it was stored under.
+    static let laterTables: Set<String> = ["vf_table_shortfalls"]
     static let groupColumns = ["group_id", "type", "name", "members", "other_members", "member_count"]
     static let warningColumns = ["seq", "kind", "subject", "message"]
 
@@ -85,7 +89,11 @@ public struct SnapshotRows: Sendable {
         }
         var interfaces = Table(name: "interfaces", columns: Self.interfaceColumns)
         var tableRows = Table(name: "interface_vfs", columns: Self.interfaceVFColumns)
+        var shortfalls = Table(name: "vf_table_shortfalls", columns: Self.shortfallColumns)
         for i in snapshot.interfaces {
+            if let short = i.vfTableShortfall {
+                shortfalls.rows.append([.text(i.name), SQLValue(short.expected), .text(short.expectedSource), SQLValue(short.received)])
+            }
             let info = i.driverInfo
             interfaces.rows.append([
                 .text(i.name), SQLValue(i.ifindex), SQLValue(i.mac), SQLValue(i.mtu), SQLValue(i.operState),
@@ -111,11 +119,11 @@ public struct SnapshotRows: Sendable {
         warnings.rows = snapshot.warnings.enumerated().map { n, w in
             [SQLValue(n), .text(w.kind.rawValue), .text(w.subject), .text(w.message)]
         }
-        tables = [pci, pfs, vfs, interfaces, tableRows, groups, warnings]
+        tables = [pci, pfs, vfs, interfaces, tableRows, groups, warnings, shortfalls]
 
         var hasher = ContentHasher()
         hasher.add(header)
-        for table in tables {
+        for table in tables where !(Self.laterTables.contains(table.name) && table.rows.isEmpty) {
             hasher.add(tag: table.name)
             for row in table.rows { hasher.add(row) }
         }

@@ -8,15 +8,30 @@ import GRDB
 enum StoreSchema {
     /// Migration identifiers this build knows, oldest first. A database that has applied an
     /// identifier not in this list was written by a newer sriov-audit.
-    static let migrations = ["v1-inventory"]
+    static let migrations = ["v1-inventory", "v2-vf-table-shortfalls"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-inventory") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2-vf-table-shortfalls") { db in
+            try db.execute(sql: v2)
+        }
         return migrator
     }
+
+    /// PF interfaces whose VF table is partial (``VFTableShortfall``). Its own table, not columns
+    /// of `interfaces`, so that snapshots stored before it keep their content digest: a table
+    /// added after v1 enters the digest only when it has rows.
+    static let v2 = """
+        CREATE TABLE vf_table_shortfalls (
+            snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+            interface TEXT NOT NULL,
+            expected INTEGER NOT NULL, expected_source TEXT NOT NULL, received INTEGER NOT NULL,
+            PRIMARY KEY (snapshot_id, interface)
+        ) WITHOUT ROWID;
+        """
 
     static let v1 = """
         CREATE TABLE hosts (

@@ -12,6 +12,9 @@ final class SnapshotJSONTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: ghw) }
         result.append(try Collector().collectCapture(at: ghw))
         result.append(FleetBuilder(base: result[1]).host(42))
+        let cut = try FixtureBuilder.ipLinkOnly(Fixtures.path("qemu/netdevsim-large/capture"))
+        defer { try? FileManager.default.removeItem(atPath: cut) }
+        result.append(try Collector().collectCapture(at: cut))  // partial VF tables
         return result
     }
 

@@ -39,12 +39,20 @@ final class StoreTests: XCTestCase {
         var xeon = try Collector(options: .init(hostname: "xeon", now: { Date(timeIntervalSince1970: 1_795_000_100) })).collectCapture(at: ghw)
         xeon.source = SnapshotSource(kind: .capture, path: "/somewhere")
         snapshots.append(xeon)
+        // Partial VF tables (netdevsim PFs of 256-512 VFs as `ip -d -j link` cut them).
+        let cut = try FixtureBuilder.ipLinkOnly(Fixtures.path("qemu/netdevsim-large/capture"))
+        defer { try? FileManager.default.removeItem(atPath: cut) }
+        var large = try Collector(options: .init(hostname: "large", now: { Date(timeIntervalSince1970: 1_795_000_200) })).collectCapture(at: cut)
+        large.source = SnapshotSource(kind: .capture, path: "/somewhere")
+        XCTAssertEqual(large.interfaces.compactMap(\.vfTableShortfall).count, 3)
+        snapshots.append(large)
         for snapshot in snapshots {
             XCTAssertEqual(try store.store(snapshot, labels: ["site": "lab"]), .new(snapshotID: Int64(snapshots.firstIndex(of: snapshot)! + 1)))
             let back = try store.snapshot(of: snapshot.host.hostname)
             XCTAssertEqual(back, snapshot, snapshot.host.hostname)
         }
-        XCTAssertEqual(try store.hosts().map(\.hostname).count, 5)
+        XCTAssertEqual(try store.hosts().map(\.hostname).count, 6)
+        XCTAssertEqual(try count(store, "vf_table_shortfalls"), 3)
     }
 
     func testUnchangedHostAddsOnlyAnObservation() throws {

@@ -13,6 +13,16 @@ public enum FixtureBuilder {
         return root
     }
 
+    /// A copy of a capture without its raw netlink dump, so that interfaces and VF tables come
+    /// from `ip -d -j link` alone (as in captures made by other tools, or before the dump existed).
+    public static func ipLinkOnly(_ capture: String) throws -> String {
+        let root = Fixtures.temporaryDirectory("ip-only")
+        try FileManager.default.removeItem(atPath: root)
+        try FileManager.default.copyItem(atPath: capture, toPath: root)
+        try FileManager.default.removeItem(atPath: root + "/cmd/rtnetlink-getlink.bin")
+        return root
+    }
+
     /// A copy of a capture stage in which every symlink that was stored as a file holding its
     /// target is a real symlink again, as `sriov-audit capture` and the QEMU harness made it.
     public static func withRealLinks(_ stage: String) throws -> String {

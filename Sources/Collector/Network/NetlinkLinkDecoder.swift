@@ -6,10 +6,32 @@ import Inventory
 ///
 /// Pure, over raw bytes, the only reader of that format: the live collector feeds it what the
 /// socket returned, and tests feed it dumps captured from real kernels. Bounds are checked on
-/// every attribute; a truncated message is an error, never a partial interface.
+/// every attribute.
+///
+/// Each link message is decoded on its own: a message whose attributes cannot be read costs that
+/// interface's unread part (named in ``Batch/problems``), never the other interfaces. The VF list
+/// (`IFLA_VFINFO_LIST`) gets special care because its 16-bit length overflows on large PFs (at
+/// about 335 VFs without per-VF stats): the kernel still sends every entry, so the decoder walks
+/// the entries themselves and reads past a wrapped length, and a list that holds fewer entries
+/// than `IFLA_NUM_VF` says is marked with a ``VFTableShortfall``.
 public enum NetlinkLinkDecoder {
     public struct DecodeError: Error, CustomStringConvertible, Equatable {
         public var description: String
+    }
+
+    /// Something in one link message the decoder could not read or did not believe.
+    public struct Problem: Equatable, Sendable {
+        public enum Kind: Equatable, Sendable {
+            /// Bytes that cannot be read as attributes: the rest of that message is lost.
+            case malformed
+            /// Readable, but one part disagrees with another (a wrapped nest length, a short list).
+            case inconsistent
+        }
+
+        public var kind: Kind
+        /// The interface's name, or `ifindex N` when the name was not reached.
+        public var subject: String
+        public var message: String
     }
 
     /// The messages of one receive buffer.
@@ -17,8 +39,12 @@ public enum NetlinkLinkDecoder {
         public var interfaces: [NetworkInterface]
         /// True when the buffer held NLMSG_DONE: the dump is complete.
         public var done: Bool
+        public var problems: [Problem] = []
     }
 
+    /// Decodes one receive buffer. Throws only when the buffer's message framing itself is
+    /// broken (a message longer than the buffer) or the kernel answered with an error; damage
+    /// inside one link message is a ``Problem`` and the other messages are still decoded.
     public static func decode(_ buffer: [UInt8]) throws -> Batch {
         var batch = Batch(interfaces: [], done: false)
         var offset = 0
@@ -36,7 +62,11 @@ public enum NetlinkLinkDecoder {
                 let code = length >= 20 ? Int32(bitPattern: u32(buffer, offset + 16)) : 0
                 if code != 0 { throw DecodeError(description: "kernel answered the link dump with error \(-code)") }
             case Int(RTM_NEWLINK):
-                batch.interfaces.append(try link(buffer, start: offset + 16, end: offset + length))
+                var problems: [Problem] = []
+                if let interface = link(buffer, start: offset + 16, end: offset + length, problems: &problems) {
+                    batch.interfaces.append(interface)
+                }
+                batch.problems += problems
             default:
                 break
             }
@@ -45,8 +75,12 @@ public enum NetlinkLinkDecoder {
         return batch
     }
 
-    private static func link(_ b: [UInt8], start: Int, end: Int) throws -> NetworkInterface {
-        guard start + 16 <= end else { throw DecodeError(description: "RTM_NEWLINK shorter than ifinfomsg") }
+    /// One link message; nil when not even its name could be read (the problem says why).
+    private static func link(_ b: [UInt8], start: Int, end: Int, problems: inout [Problem]) -> NetworkInterface? {
+        guard start + 16 <= end else {
+            problems.append(Problem(kind: .malformed, subject: "link message at byte \(start - 16)", message: "RTM_NEWLINK shorter than ifinfomsg"))
+            return nil
+        }
         let arphrd = Int(u16(b, start + 2))
         let index = Int(Int32(bitPattern: u32(b, start + 4)))
         let flags = u32(b, start + 8)
@@ -54,8 +88,23 @@ public enum NetlinkLinkDecoder {
             name: "", ifindex: index, adminUp: flags & UInt32(IFF_UP) != 0,
             carrier: nil, linkType: linkTypeName(arphrd)
         )
-        var vfList: (start: Int, end: Int)?
-        for (type, s, e) in try attributes(b, start: start + 16, end: end) {
+        var notes: [Problem] = []  // subjects filled in once the name is known
+        var vfList: VFListExtent?
+        var offset = start + 16
+        while offset + 4 <= end {
+            let length = Int(u16(b, offset))
+            let type = Int(u16(b, offset + 2)) & 0x3fff  // NLA_TYPE_MASK: drop NESTED / NET_BYTEORDER
+            if type == Int(IFLA_VFINFO_LIST) {
+                let extent = vfListExtent(b, at: offset, claimed: length, end: end)
+                vfList = extent
+                offset += Int(ckernel_nl_align(UInt32(extent.end - offset)))
+                continue
+            }
+            guard length >= 4, offset + length <= end else {
+                notes.append(Problem(kind: .malformed, subject: "", message: "attribute \(type) at byte \(offset) overruns its message; the rest of this link's attributes are not read"))
+                break
+            }
+            let (s, e) = (offset + 4, offset + length)
             switch type {
             case Int(IFLA_IFNAME): interface.name = string(b, s, e)
             case Int(IFLA_ADDRESS): interface.mac = macString(b[s..<e])
@@ -67,16 +116,78 @@ public enum NetlinkLinkDecoder {
             case Int(IFLA_PHYS_SWITCH_ID): interface.physSwitchID = b[s..<e].map { hex(Int($0), width: 2) }.joined()
             case Int(IFLA_PARENT_DEV_NAME): interface.parentDevice = string(b, s, e)
             case Int(IFLA_PARENT_DEV_BUS_NAME): interface.parentBus = string(b, s, e)
-            case Int(IFLA_VFINFO_LIST): vfList = (s, e)
             default: break
             }
+            offset += Int(ckernel_nl_align(UInt32(length)))
         }
-        guard !interface.name.isEmpty else { throw DecodeError(description: "link \(index) has no IFLA_IFNAME") }
+        guard !interface.name.isEmpty else {
+            problems.append(Problem(kind: .malformed, subject: "ifindex \(index)",
+                                    message: "link message without a readable IFLA_IFNAME" + (notes.first.map { ": " + $0.message } ?? "")))
+            return nil
+        }
         if let vfList {
+            if let note = vfList.note { notes.append(Problem(kind: vfList.entriesEnd == nil ? .malformed : .inconsistent, subject: "", message: note)) }
             let macLength = interface.mac.map { ($0.count + 1) / 3 } ?? 6
-            interface.vfs = try vfInfos(b, vfList.start, vfList.end, macLength: macLength).sorted { $0.index < $1.index }
+            do {
+                interface.vfs = try vfInfos(b, vfList.start, vfList.entriesEnd ?? vfList.start, macLength: macLength).sorted { $0.index < $1.index }
+            } catch {
+                notes.append(Problem(kind: .malformed, subject: "", message: "VF list: \(error); no VF settings read"))
+            }
+            // The kernel's own count, in the same message: fewer entries means a partial table.
+            if let numVFs = interface.numVFs, interface.vfs.count < numVFs {
+                interface.vfTableShortfall = VFTableShortfall(expected: numVFs, expectedSource: "IFLA_NUM_VF", received: interface.vfs.count)
+            }
+        }
+        for var note in notes {
+            note.subject = interface.name
+            problems.append(note)
         }
         return interface
+    }
+
+    /// Where an `IFLA_VFINFO_LIST` really ends.
+    struct VFListExtent: Equatable {
+        /// The first byte of the first entry.
+        var start: Int
+        /// The end of the last whole entry; nil when the list cannot be trusted at all.
+        var entriesEnd: Int?
+        /// The end of the attribute: where the next attribute of the message starts.
+        var end: Int
+        /// What was wrong with the claimed length, if anything.
+        var note: String?
+    }
+
+    /// Walks the list's `IFLA_VF_INFO` entries themselves instead of trusting the nest's 16-bit
+    /// length: `nla_nest_end` stores the nest size modulo 65,536, so a list of 100,000 bytes
+    /// claims 34,464 and its tail would otherwise be read as the message's next attributes. The
+    /// walk stops at the first attribute that is not a VF entry (the entries are followed by
+    /// other link attributes, never by another IFLA_VF_INFO); the claimed length must then equal
+    /// the walked one modulo 65,536, or the list is cut at its claimed end and said to disagree.
+    static func vfListExtent(_ b: [UInt8], at offset: Int, claimed: Int, end: Int) -> VFListExtent {
+        var position = offset + 4
+        var withinClaim = position  // the end of the last whole entry inside the claimed length
+        while position + 8 <= end {
+            let length = Int(u16(b, position))
+            let type = Int(u16(b, position + 2)) & 0x3fff
+            let firstInner = Int(u16(b, position + 6)) & 0x3fff
+            guard type == Int(IFLA_VF_INFO), length >= 8, position + length <= end, firstInner == Int(IFLA_VF_MAC) else { break }
+            position += Int(ckernel_nl_align(UInt32(length)))
+            if position <= offset + claimed { withinClaim = position }
+        }
+        let walked = min(position, end) - offset
+        if walked == claimed { return VFListExtent(start: offset + 4, entriesEnd: offset + walked, end: offset + walked) }
+        if walked > claimed, (walked - claimed) % 65_536 == 0 {
+            return VFListExtent(start: offset + 4, entriesEnd: offset + walked, end: offset + walked,
+                                note: "IFLA_VFINFO_LIST claims \(claimed) bytes but its entries fill \(walked): its 16-bit length wrapped past 65,535; the entries were read past the claimed end")
+        }
+        // The claimed length is not the walked one, wrapped or not: trust only what lies within
+        // the claim (and within the message).
+        guard claimed >= 4, offset + claimed <= end else {
+            return VFListExtent(start: offset + 4, entriesEnd: nil, end: end,
+                                note: "IFLA_VFINFO_LIST at byte \(offset) claims \(claimed) bytes, the message has \(end - offset); no VF settings read and the rest of this link's attributes are not read")
+        }
+        return VFListExtent(start: offset + 4, entriesEnd: withinClaim, end: offset + claimed,
+                            note: "IFLA_VFINFO_LIST claims \(claimed) bytes but its entries fill \(walked); only the entries within the claim were read")
     }
 
     private static func vfInfos(_ b: [UInt8], _ start: Int, _ end: Int, macLength: Int) throws -> [VFConfig] {

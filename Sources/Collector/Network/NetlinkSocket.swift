@@ -6,29 +6,80 @@ import Inventory
 
 /// A NETLINK_ROUTE socket that performs one RTM_GETLINK dump with VF information.
 ///
-/// Read-only by construction: it sends a single dump request, which changes nothing in the kernel.
+/// Read-only by construction: it sends dump and get requests only, which change nothing in the
+/// kernel.
 struct NetlinkSocket {
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }
 
+    /// What one dump gave: the interfaces, and what could not be read inside single messages.
+    struct LinkDump {
+        var interfaces: [NetworkInterface]
+        var problems: [NetlinkLinkDecoder.Problem]
+    }
+
     /// Every link of the current network namespace, with IFLA_VFINFO_LIST for PFs.
-    /// `rawCapture`, when given, receives each buffer the kernel sent (for `capture`).
-    static func dumpLinks(rawCapture: ((Int, [UInt8]) -> Void)? = nil) throws -> [NetworkInterface] {
+    /// `rawCapture`, when given, receives each buffer the kernel sent (for `capture`), before it
+    /// is decoded: a buffer the decoder chokes on is still kept.
+    ///
+    /// A PF whose VF list came back shorter than its IFLA_NUM_VF is asked for again on its own
+    /// (RTM_GETLINK by ifindex, without stats, which the kernel sizes for that one link); the
+    /// longer answer wins, and a list that is still short keeps its ``VFTableShortfall``.
+    static func dumpLinks(rawCapture: ((Int, [UInt8]) -> Void)? = nil) throws -> LinkDump {
         let fd = socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), NETLINK_ROUTE)
         guard fd >= 0 else { throw Failure(description: "netlink socket: \(ReadOnlyFiles.describe(errno: errno))") }
         defer { close(fd) }
 
+        try send(fd, request(sequence: 1, flags: UInt16(NLM_F_REQUEST | NLM_F_DUMP), ifindex: 0))
+        var dump = LinkDump(interfaces: [], problems: [])
+        var buffers = 0
+        while true {
+            let buffer = try receive(fd)
+            rawCapture?(buffers, buffer)
+            buffers += 1
+            let batch: NetlinkLinkDecoder.Batch
+            do { batch = try NetlinkLinkDecoder.decode(buffer) } catch {
+                throw Failure(description: "netlink dump: \(error)")
+            }
+            dump.interfaces += batch.interfaces
+            dump.problems += batch.problems
+            if batch.done { break }
+            if buffers > 100_000 { throw Failure(description: "netlink dump did not end") }
+        }
+        for i in dump.interfaces.indices where dump.interfaces[i].vfTableShortfall != nil {
+            let again = try? getLink(fd, ifindex: dump.interfaces[i].ifindex, sequence: UInt32(2 + i))
+            if let again, again.name == dump.interfaces[i].name, again.vfs.count > dump.interfaces[i].vfs.count {
+                dump.interfaces[i].vfs = again.vfs
+                dump.interfaces[i].vfTableShortfall = again.vfTableShortfall
+            }
+        }
+        return dump
+    }
+
+    /// One link, asked for by index.
+    private static func getLink(_ fd: Int32, ifindex: Int, sequence: UInt32) throws -> NetworkInterface? {
+        try send(fd, request(sequence: sequence, flags: UInt16(NLM_F_REQUEST), ifindex: Int32(ifindex)))
+        let batch = try NetlinkLinkDecoder.decode(try receive(fd))
+        return batch.interfaces.first
+    }
+
+    /// An RTM_GETLINK request (a dump, or one link by index) asking for VF settings without stats.
+    private static func request(sequence: UInt32, flags: UInt16, ifindex: Int32) -> [UInt8] {
         var request = [UInt8](repeating: 0, count: 40)
         put32(&request, 0, 40)                                             // nlmsg_len
         put16(&request, 4, UInt16(RTM_GETLINK))                            // nlmsg_type
-        put16(&request, 6, UInt16(NLM_F_REQUEST | NLM_F_DUMP))             // nlmsg_flags
-        put32(&request, 8, 1)                                              // nlmsg_seq
+        put16(&request, 6, flags)                                          // nlmsg_flags
+        put32(&request, 8, sequence)                                       // nlmsg_seq
         request[16] = UInt8(AF_PACKET)                                     // ifinfomsg.ifi_family
+        put32(&request, 20, UInt32(bitPattern: ifindex))                   // ifinfomsg.ifi_index
         put16(&request, 32, 8)                                             // rtattr.rta_len
-        put16(&request, 34, UInt16(IFLA_EXT_MASK))                // rtattr.rta_type
+        put16(&request, 34, UInt16(IFLA_EXT_MASK))                         // rtattr.rta_type
         put32(&request, 36, UInt32(RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS))
+        return request
+    }
 
+    private static func send(_ fd: Int32, _ request: [UInt8]) throws {
         var address = sockaddr_nl()
         address.nl_family = sa_family_t(AF_NETLINK)
         let sent = request.withUnsafeBytes { bytes in
@@ -39,27 +90,18 @@ struct NetlinkSocket {
             }
         }
         guard sent == request.count else { throw Failure(description: "netlink send: \(ReadOnlyFiles.describe(errno: errno))") }
+    }
 
-        var interfaces: [NetworkInterface] = []
-        var buffers = 0
-        while true {
-            // A PF with many VFs yields one large message: ask for its size before reading it.
-            let size = recv(fd, nil, 0, Int32(MSG_PEEK | MSG_TRUNC))
-            guard size > 0 else { throw Failure(description: "netlink receive: \(ReadOnlyFiles.describe(errno: errno))") }
-            var buffer = [UInt8](repeating: 0, count: size)
-            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            guard n > 0 else { throw Failure(description: "netlink receive: \(ReadOnlyFiles.describe(errno: errno))") }
-            buffer.removeSubrange(n...)
-            rawCapture?(buffers, buffer)
-            buffers += 1
-            let batch: NetlinkLinkDecoder.Batch
-            do { batch = try NetlinkLinkDecoder.decode(buffer) } catch {
-                throw Failure(description: "netlink dump: \(error)")
-            }
-            interfaces += batch.interfaces
-            if batch.done { return interfaces }
-            if buffers > 100_000 { throw Failure(description: "netlink dump did not end") }
-        }
+    /// One datagram, whole: a PF with many VFs yields one large message, so its size is asked
+    /// for (MSG_PEEK | MSG_TRUNC) before it is read.
+    private static func receive(_ fd: Int32) throws -> [UInt8] {
+        let size = recv(fd, nil, 0, Int32(MSG_PEEK | MSG_TRUNC))
+        guard size > 0 else { throw Failure(description: "netlink receive: \(ReadOnlyFiles.describe(errno: errno))") }
+        var buffer = [UInt8](repeating: 0, count: size)
+        let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        guard n > 0 else { throw Failure(description: "netlink receive: \(ReadOnlyFiles.describe(errno: errno))") }
+        buffer.removeSubrange(n...)
+        return buffer
     }
 
     private static func put16(_ b: inout [UInt8], _ o: Int, _ v: UInt16) {
