@@ -20,6 +20,8 @@ public struct AuditHost: Sendable {
         let vfNetdevs: Set<String>
         /// Every VF of every PF, then every netdev-only VF table entry: built once, filtered per rule.
         let vfViews: [VFView]
+        /// PFs (PCI or netdev-only) whose VF table is partial; usually none.
+        let incompleteTables: [IncompleteVFTable]
 
         init(snapshot: HostSnapshot, labels: [String: String]) {
             self.snapshot = snapshot
@@ -48,6 +50,7 @@ public struct AuditHost: Sendable {
             }
             vfNetdevs = netdevs
             vfViews = views
+            incompleteTables = IncompleteVFTable.all(in: snapshot, pfViews: pfViews)
         }
     }
 
@@ -69,6 +72,17 @@ public struct AuditHost: Sendable {
     var pfByAddress: [PCIAddress: PFView] { storage.pfByAddress }
     /// Names of the netdevs that belong to VFs.
     var vfNetdevs: Set<String> { storage.vfNetdevs }
+
+    /// The partial VF tables of the PFs `selector` picks: the checks that read VF settings say
+    /// they cannot judge these instead of passing what they could not see.
+    func incompleteVFTables(_ selector: Selector) -> [IncompleteVFTable] {
+        storage.incompleteTables.filter { table in
+            switch table.owner {
+            case .pf(let p): selector.matches(pfViews[p])
+            case .interface(let i): selector.matches(interface: snapshot.interfaces[i], host: self)
+            }
+        }
+    }
 
     /// Every VF of the PFs `selector` picks, PCI VFs and netdev-only VF table entries alike.
     func vfViews(_ selector: Selector) -> [VFView] {

@@ -118,6 +118,8 @@ struct FleetCheck {
             counted += 1
         }
         let vfNetdevs = host.vfNetdevs
+        // MACs missing from a partial VF table cannot be compared: say so, never pass over them.
+        for table in host.incompleteVFTables(rule.selector) { direct.append(rule.cannotJudge(host: host.name, table)) }
         for vf in host.vfViews(rule.selector) {
             // One device, one use: a VF's admin and netdev MAC are usually the same address.
             let use = MACUse(host: hostIndex, previous: -1, address: vf.vf?.address, name: vf.pfInterface, vfIndex: Int32(truncatingIfNeeded: vf.index), isVF: true)
@@ -141,7 +143,7 @@ struct FleetCheck {
     }
 
     private func finishMACs(_ scope: Scope) -> [Finding] {
-        var findings: [Finding] = []
+        var findings = direct
         for (key, latest) in macLatest.entries where macUses[Int(latest)].previous >= 0 {
             var chain: [MACUse] = []
             var index = latest
@@ -181,6 +183,7 @@ struct FleetCheck {
         selectedHosts.append(host.name)
         let d = Self.domain(host, scope)
         let hostOwner = ownerLabel.flatMap { host.labels[$0] }
+        for table in host.incompleteVFTables(rule.selector) { direct.append(rule.cannotJudge(host: host.name, table)) }
         for vf in host.vfViews(rule.selector) {
             guard let vlan = vf.config?.vlan, vlan != 0 else { continue }
             counted += 1

@@ -35,7 +35,7 @@ enum HostChecks {
             }
         case (.macValid, .macValid(let zeroPolicy, let local)):
             // VFs with no MAC at all (NVMe, accelerators) are not counted as checked.
-            return perVF(rule, host, what: "VF MACs valid", applies: { $0.config != nil || $0.vf?.effectiveMAC != nil }) { vf in
+            return perVF(rule, host, what: "VF MACs valid", applies: { $0.config != nil || $0.vf?.effectiveMAC != nil }, readsTable: { _ in true }) { vf in
                 for (kind, mac) in [("admin", vf.config?.mac), ("netdev", vf.vf?.effectiveMAC)] {
                     guard let mac, let first = firstOctet(mac) else { continue }
                     if first & 1 == 1 {
@@ -59,7 +59,7 @@ enum HostChecks {
                 return nil
             }
         case (.vlanAllowed, .vlanAllowed(let ranges, let maxQoS)):
-            return perVF(rule, host, what: "VF VLANs allowed", applies: { $0.config != nil }) { vf in
+            return perVF(rule, host, what: "VF VLANs allowed", applies: { $0.config != nil }, readsTable: { _ in true }) { vf in
                 guard let c = vf.config else { return nil }
                 if c.vlan == 4095 { return ("\(vf.subject) uses the reserved VLAN 4095", "choose a VLAN from 1 to 4094", ["vlan": "4095"]) }
                 if !ranges.contains(where: { $0.contains(c.vlan) }) {
@@ -71,13 +71,15 @@ enum HostChecks {
             }
         case (.vfSecurity, .vfSecurity(let exempt)):
             // Exempted VFs and VFs whose driver reports no settings are not counted as checked.
-            let applies = { (vf: VFView) -> Bool in
-                if let pf = vf.pfAddress, let view = host.pfByAddress[pf], exempt.contains(where: { $0.matches(view) }) { return false }
-                if vf.pfAddress == nil, let name = vf.pfInterface, let interface = host.snapshot.interface(named: name),
-                   exempt.contains(where: { $0.matches(interface: interface, host: host) }) { return false }
-                return vf.config != nil
+            let isExempt = { (pfAddress: PCIAddress?, pfInterface: String?) -> Bool in
+                if let pf = pfAddress, let view = host.pfByAddress[pf], exempt.contains(where: { $0.matches(view) }) { return true }
+                if pfAddress == nil, let name = pfInterface, let interface = host.snapshot.interface(named: name),
+                   exempt.contains(where: { $0.matches(interface: interface, host: host) }) { return true }
+                return false
             }
-            return perVF(rule, host, what: "VFs with spoofchk on and trust off", applies: applies) { vf in
+            let applies = { (vf: VFView) -> Bool in !isExempt(vf.pfAddress, vf.pfInterface) && vf.config != nil }
+            return perVF(rule, host, what: "VFs with spoofchk on and trust off", applies: applies,
+                         readsTable: { !isExempt($0.pfAddress, $0.interface) }) { vf in
                 guard let c = vf.config else { return nil }
                 var problems: [String] = []
                 switch c.spoofCheck {
@@ -125,14 +127,22 @@ enum HostChecks {
     }
 
     /// Runs `check` on every VF the rule selects and `applies` to; a host with no violation gets
-    /// one PASS that counts the VFs actually checked.
+    /// one PASS that counts the VFs actually checked. A check that reads the VF table's settings
+    /// (`readsTable` given) also reports each selected PF whose table is partial and that
+    /// `readsTable` accepts as "cannot judge", which rules out that PASS.
     private static func perVF(_ rule: Rule, _ host: AuditHost, what: String, applies: (VFView) -> Bool = { _ in true },
+                              readsTable: ((IncompleteVFTable) -> Bool)? = nil,
                               _ check: (VFView) -> (String, String?, [String: String])?) -> [Finding] {
         let vfs = host.vfViews(rule.selector).filter(applies)
         var findings: [Finding] = []
         for vf in vfs {
             if let (message, hint, evidence) = check(vf) {
                 findings.append(rule.violation(host: host.name, bdf: vf.bdf, message, hint: hint, evidence: evidence))
+            }
+        }
+        if let readsTable {
+            for table in host.incompleteVFTables(rule.selector) where readsTable(table) {
+                findings.append(rule.cannotJudge(host: host.name, table))
             }
         }
         if findings.isEmpty, !vfs.isEmpty { findings.append(rule.pass(host: host.name, "\(vfs.count) \(what)")) }

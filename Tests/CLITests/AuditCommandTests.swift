@@ -28,6 +28,39 @@ final class AuditCommandTests: XCTestCase {
         XCTAssertTrue(strict.stdout.contains("NOT OK: 4 finding(s) at or above medium"), strict.stdout)
     }
 
+    /// PFs whose VF table `ip -d -j link` cut (netdevsim PFs of 256, 335 and 512 VFs, recorded
+    /// in a real kernel): each check that reads VF settings says, per PF, that it cannot judge
+    /// the VFs it did not see, and none of them passes the host; the entries it has are still
+    /// judged. From the whole capture (the raw dump) the same checks judge every VF.
+    func testChecksDoNotJudgeAPartialVFTable() throws {
+        let capture = Fixtures.path("qemu/netdevsim-large/capture")
+        let cut = try FixtureBuilder.ipLinkOnly(capture)
+        defer { try? FileManager.default.removeItem(atPath: cut) }
+        let r = try CLI.run(["audit", "--root", cut, "--no-store", "--format", "json", "--out", "-"])
+        try CLI.validate(r.stdoutData, schema: CLI.reportSchema)
+        let findings = try XCTUnwrap((JSONSerialization.jsonObject(with: r.stdoutData) as? [String: Any])?["findings"] as? [[String: Any]])
+        for rule in ["vf-mac-valid", "vlan-valid", "vf-security", "mac-unique-host", "mac-unique-l2"] {
+            let mine = findings.filter { $0["rule"] as? String == rule }
+            let unjudged = mine.compactMap { $0["message"] as? String }.filter { $0.hasPrefix("cannot judge") }.sorted()
+            XCTAssertEqual(unjudged, [
+                "cannot judge 222 of the 256 VFs of PF eth4: its VF table holds only 34 entries (sriov_numvfs 256)",
+                "cannot judge 222 of the 335 VFs of PF eth5: its VF table holds only 113 entries (sriov_numvfs 335)",
+                "cannot judge 443 of the 512 VFs of PF eth6: its VF table holds only 69 entries (sriov_numvfs 512)",
+            ], rule)
+            XCTAssertFalse(mine.contains { $0["status"] as? String == "pass" }, "\(rule) passed a partial list")
+        }
+        let partial = try XCTUnwrap(findings.first { $0["rule"] as? String == "vf-security" && ($0["message"] as? String ?? "").hasPrefix("cannot judge") })
+        XCTAssertEqual(partial["status"] as? String, "fail")
+        XCTAssertEqual(partial["evidence"] as? [String: String], ["received": "34", "expected": "256", "expectedSource": "sriov_numvfs", "interface": "eth4"])
+        // What ip did print is judged: VF 0 of eth4 has spoofchk on, trust off; the unconfigured ones not.
+        XCTAssertTrue(findings.contains { $0["rule"] as? String == "vf-security" && $0["message"] as? String == "eth4 VF 1: spoofchk off" })
+        XCTAssertFalse(findings.contains { $0["message"] as? String == "eth4 VF 0: spoofchk off" })
+
+        let whole = try CLI.run(["audit", "--root", capture, "--no-store", "--format", "json", "--out", "-"])
+        XCTAssertFalse(whole.stdout.contains("cannot judge"))
+        XCTAssertTrue(whole.stdout.contains("eth6 VF 511: spoofchk off, trust on"))
+    }
+
     func testJSONFindingsCarryEveryField() throws {
         let r = try CLI.run(["audit", "--root", Fixtures.path("qemu/igb-nvme-netdevsim/after"), "--format", "json"])
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: r.stdoutData) as? [String: Any])
