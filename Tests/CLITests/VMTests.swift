@@ -24,7 +24,7 @@ final class VMTests: XCTestCase {
             throw XCTSkip(run.stderr.split(separator: "\n").last.map(String.init) ?? "SKIPPED: VM test")
         }
         XCTAssertEqual(run.status, 0, run.stderr)
-        print(run.stderr.split(separator: "\n").last ?? "")
+        print(String(run.stderr.split(separator: "\n").last ?? ""))
         XCTAssertEqual(Fixtures.read(out + "/collect.rc"), "0\n", Fixtures.read(out + "/collect.err") ?? "")
         XCTAssertEqual(Fixtures.read(out + "/capture.rc"), "0\n", Fixtures.read(out + "/capture.log") ?? "")
 
@@ -84,5 +84,115 @@ final class VMTests: XCTestCase {
         XCTAssertEqual(passed, ["iommu-enabled", "vf-isolation", "vf-capacity", "vf-mac-valid", "mac-unique-host", "mac-unique-l2",
                                 "vlan-valid", "firmware-aligned"])
         print("VM test: \(Fixtures.read(out + "/timing.txt") ?? "")".trimmingCharacters(in: .newlines))
+
+        try checkPFsPastTheVFListLimit(out + "/big", guestOut: out)
+    }
+
+    /// The guest's second phase: netdevsim PFs with 256, 335 and 512 VFs, a few configured past
+    /// 222 and 335. The kernel's IFLA_VFINFO_LIST nest wraps its 16-bit length on these, and
+    /// `ip` prints a cut list. Live collection and the capture must keep every interface and
+    /// every VF; a capture that holds only `ip -d -j link` must say which tables are partial,
+    /// and the checks must say they cannot judge those PFs.
+    private func checkPFsPastTheVFListLimit(_ big: String, guestOut: String) throws {
+        guard let listing = Fixtures.read(big + "/pfs.txt") else {
+            let why = Fixtures.read(guestOut + "/netdevsim.err") ?? ""
+            print("SKIPPED: VM test: netdevsim large-VF phase (netdevsim.ko not in the image) \(why)")
+            return
+        }
+        let pfs = listing.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+            .map { (id: $0[0].dropFirst("netdevsim".count), name: $0[1], vfs: Int($0[2]) ?? 0) }
+        XCTAssertEqual(pfs.map(\.vfs), [256, 335, 512])
+        XCTAssertEqual(Fixtures.read(big + "/collect.rc"), "0\n", Fixtures.read(big + "/collect.err") ?? "")
+        XCTAssertEqual(Fixtures.read(big + "/capture.rc"), "0\n", Fixtures.read(big + "/capture.log") ?? "")
+
+        // 1. Live, in the guest: every interface `ip` lists, every VF of every PF, with its settings.
+        let json = try Data(contentsOf: URL(fileURLWithPath: big + "/collect.json"))
+        try CLI.validate(json)
+        let live = try HostSnapshot.makeDecoder().decode(HostSnapshot.self, from: json)
+        let ipLinks = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: big + "/tools/ip-d-j-link.json"))) as? [[String: Any]])
+        XCTAssertEqual(Set(live.interfaces.map(\.name)), Set(ipLinks.compactMap { $0["ifname"] as? String }))
+        XCTAssertTrue(live.interfaces.contains { $0.name == "lo" })
+        for pf in pfs {
+            let table = try XCTUnwrap(live.interface(named: pf.name), pf.name)
+            XCTAssertEqual(table.numVFs, pf.vfs)
+            XCTAssertEqual(table.vfs.map(\.index), Array(0..<pf.vfs), pf.name)
+            XCTAssertNil(table.vfTableShortfall, pf.name)
+            let last = pf.vfs - 1
+            XCTAssertEqual(table.vfs[0].mac, "02:5e:00:\(pf.id):00:00")
+            XCTAssertEqual(table.vfs[0].vlan, 10)
+            XCTAssertEqual(table.vfs[230].mac, "02:5e:00:\(pf.id):00:e6")
+            XCTAssertEqual(table.vfs[230].vlan, 230)
+            XCTAssertEqual(table.vfs[230].qos, 2)
+            XCTAssertEqual(table.vfs[last].mac, "02:5e:00:\(pf.id):ff:ff")
+            XCTAssertEqual(table.vfs[last].vlan, 4000)
+            XCTAssertEqual(table.vfs[last].spoofCheck, false)
+            XCTAssertEqual(table.vfs[last].trust, true)
+            if pf.vfs > 300 {
+                XCTAssertEqual(table.vfs[300].vlan, 300)
+                XCTAssertEqual(table.vfs[300].maxTxRate, 300)
+            }
+            XCTAssertEqual(table.vfs[1].mac, "00:00:00:00:00:00", "an unconfigured VF")
+        }
+        // The 512-VF list is over 64 KiB: its wrapped length is said, and read past.
+        let wrapped = live.warnings.filter { $0.message.contains("wrapped") }.map(\.subject)
+        XCTAssertTrue(wrapped.contains(pfs[2].name), "\(live.warnings)")
+        XCTAssertFalse(wrapped.contains(pfs[0].name), "256 VFs without stats fit in the nest")
+
+        // 2. The guest's capture, read back here from its raw netlink dump: the same interfaces.
+        let captured = try CLI.snapshot(["--root", big + "/capture"])
+        for pf in pfs {
+            XCTAssertEqual(captured.interface(named: pf.name)?.vfs, live.interface(named: pf.name)?.vfs, pf.name)
+            XCTAssertNil(captured.interface(named: pf.name)?.vfTableShortfall)
+        }
+        XCTAssertEqual(Set(captured.interfaces.map(\.name)), Set(live.interfaces.map(\.name)))
+        let ipErrors = Fixtures.read(big + "/capture/cmd/ip-d-j-link.stderr") ?? ""
+        XCTAssertTrue(ipErrors.contains("Truncated VF list"), "capture keeps ip's stderr: \(ipErrors)")
+
+        // 3. A capture that holds only `ip -d -j link`: the cut tables are named with both counts
+        // (sysfs `sriov_numvfs` gives the true one), every entry ip printed is kept as it was.
+        let ipOnly = try FixtureBuilder.ipLinkOnly(big + "/capture")
+        defer { try? FileManager.default.removeItem(atPath: ipOnly) }
+        let fromIP = try CLI.snapshot(["--root", ipOnly])
+        XCTAssertEqual(Set(fromIP.interfaces.map(\.name)), Set(live.interfaces.map(\.name)))
+        for pf in pfs {
+            let table = try XCTUnwrap(fromIP.interface(named: pf.name))
+            let short = try XCTUnwrap(table.vfTableShortfall, "\(pf.name): ip printed \(table.vfs.count) of \(pf.vfs)")
+            XCTAssertEqual(short.expected, pf.vfs)
+            XCTAssertEqual(short.expectedSource, "sriov_numvfs")
+            XCTAssertEqual(short.received, table.vfs.count)
+            XCTAssertLessThan(table.vfs.count, pf.vfs)
+            XCTAssertEqual(table.vfs, Array(live.interface(named: pf.name)?.vfs.prefix(table.vfs.count) ?? []), pf.name)
+            XCTAssertTrue(fromIP.warnings.contains { $0.subject == pf.name && $0.message.contains("holds \(table.vfs.count) of \(pf.vfs) VFs") },
+                          "\(fromIP.warnings)")
+            print("VM test: ip -d -j link printed \(table.vfs.count) of \(pf.vfs) VFs of \(pf.name)")
+        }
+
+        // 4. The audit in the guest judged every VF: nothing it could not judge, and the planted
+        // VF past the limit (spoofchk off, trust on) is found on each PF.
+        let guestFindings = try findings(big + "/audit.json")
+        XCTAssertFalse(guestFindings.contains { ($0["message"] as? String ?? "").contains("cannot judge") })
+        for pf in pfs {
+            XCTAssertTrue(guestFindings.contains { $0["rule"] as? String == "vf-security" && $0["message"] as? String == "\(pf.name) VF \(pf.vfs - 1): spoofchk off, trust on" },
+                          "\(pf.name) VF \(pf.vfs - 1)")
+        }
+
+        // 5. The audit of the ip-only capture says, per PF and per check that reads VF settings,
+        // that it cannot judge; none of those checks passes that host.
+        let audit = try CLI.run(["audit", "--root", ipOnly, "--no-store", "--format", "json", "--out", "-"])
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])
+        let reported = try XCTUnwrap(report["findings"] as? [[String: Any]])
+        let settingRules = ["vf-mac-valid", "vlan-valid", "vf-security", "mac-unique-host", "mac-unique-l2"]
+        for rule in settingRules {
+            let mine = reported.filter { $0["rule"] as? String == rule }
+            let unjudged = mine.compactMap { $0["message"] as? String }.filter { $0.hasPrefix("cannot judge") }
+            XCTAssertEqual(unjudged.count, 3, "\(rule): \(unjudged)")
+            for pf in pfs { XCTAssertTrue(unjudged.contains { $0.contains("PF \(pf.name):") && $0.contains("of the \(pf.vfs) VFs") }, "\(rule) \(pf.name)") }
+            XCTAssertFalse(mine.contains { $0["status"] as? String == "pass" }, "\(rule) must not pass a partial list")
+        }
+    }
+
+    private func findings(_ path: String) throws -> [[String: Any]] {
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        return try XCTUnwrap(report["findings"] as? [[String: Any]])
     }
 }

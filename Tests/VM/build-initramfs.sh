@@ -1,10 +1,10 @@
 #!/bin/bash
 # Builds the guest's initramfs: busybox, the real ip/ethtool/lspci/kmod, the kernel modules the
 # scenario loads, and the sriov-audit binary under test with its shared libraries (found by ldd).
-# usage: build-initramfs.sh SRIOV_AUDIT_BINARY KVER OUT.cpio.gz
+# usage: build-initramfs.sh SRIOV_AUDIT_BINARY KVER OUT.cpio.gz [NETDEVSIM.ko]
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-BIN=${1:?binary}; KVER=${2:?kernel version}; OUT=${3:?output}
+BIN=${1:?binary}; KVER=${2:?kernel version}; OUT=${3:?output}; NETDEVSIM=${4:-}
 ROOT=$(mktemp -d /tmp/sriov-audit-initramfs.XXXXXX)
 trap 'rm -rf "$ROOT"' EXIT
 mkdir -p "$ROOT"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,etc,usr/share/misc,lib/modules/$KVER}
@@ -28,9 +28,13 @@ copy_bin "$ROOT/tmp.sriov-audit" /usr/bin/sriov-audit
 rm "$ROOT/tmp.sriov-audit"
 [ -e "$ROOT/lib64/ld-linux-x86-64.so.2" ] || install -D /lib64/ld-linux-x86-64.so.2 "$ROOT/lib64/ld-linux-x86-64.so.2"
 cp /usr/share/misc/pci.ids "$ROOT/usr/share/misc/pci.ids"
-for m in nvme e1000e igb igbvf virtio_pci virtio_blk vfio-pci; do
+for m in nvme e1000e igb igbvf virtio_pci virtio_blk vfio-pci psample; do
   modprobe -S "$KVER" --show-depends "$m" | awk '$1=="insmod"{print $2}'
 done | sort -u | while read -r ko; do install -D -m644 "$ko" "$ROOT$ko"; done
+if [ -n "$NETDEVSIM" ]; then
+  install -d "$ROOT/lib/modules/$KVER/extra"
+  strip --strip-debug -o "$ROOT/lib/modules/$KVER/extra/netdevsim.ko" "$NETDEVSIM"
+fi
 cp /lib/modules/$KVER/modules.{order,builtin,builtin.modinfo} "$ROOT/lib/modules/$KVER/"
 depmod -b "$ROOT" "$KVER"
 install -m755 "$HERE/guest-init.sh" "$ROOT/init"

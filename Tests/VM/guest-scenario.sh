@@ -31,7 +31,7 @@ for IGB in /sys/bus/pci/drivers/igb/0000:*; do
   run sh -c "echo 3 > $IGB/sriov_numvfs"
   sleep 2
   run ip link set $PF vf 0 mac 02:00:00:00:10:01 vlan 100 spoofchk on trust off
-  run ip link set $PF vf 1 mac 02:00:00:00:10:02 vlan 200 qos 3 spoofchk off trust on
+  run ip link set $PF vf 1 mac 02:00:00:00:10:02 vlan 200 qos 3 spoofchk on trust off
   run ip link set $PF vf 2 mac 02:00:00:00:10:03
   run ip link set $PF vf 2 max_tx_rate 100
   vf2=$(basename $(readlink -f $IGB/virtfn2))
@@ -40,7 +40,34 @@ for IGB in /sys/bus/pci/drivers/igb/0000:*; do
   run sh -c "echo $vf2 > /sys/bus/pci/drivers/vfio-pci/bind"
 done
 for n in $(ls /sys/class/net); do ip link set $n up 2>/dev/null; done
-sleep 2
+# Under emulation an igbvf netdev takes seconds to finish its reset and take the MAC its PF gave
+# it; a trusted VF could meanwhile push its own random MAC into the PF's table. So: wait until VF
+# 0 and 1 carry their MACs with carrier (at most 60 s), and only then plant the problem on VF 1.
+if [ -n "$IGB" ] && [ -e "$IGB/virtfn1" ]; then
+  for i in $(seq 60); do
+    ok=1
+    for v in 0 1; do
+      n=$(ls $IGB/virtfn$v/net 2>/dev/null | head -1)
+      [ -n "$n" ] && [ "$(cat /sys/class/net/$n/address)" = "02:00:00:00:10:0$((v + 1))" ] \
+        && [ "$(cat /sys/class/net/$n/operstate)" = up ] || ok=0
+    done
+    [ $ok = 1 ] && break
+    sleep 1
+  done
+  echo "igbvf netdevs ready after $i s (ok=$ok)"
+  run ip link set $PF vf 1 spoofchk off trust on
+fi
+# Under emulation igbvf netdevs take a while to come up (carrier, and the MAC the PF gave them):
+# wait until three `ip -d -j link` listings a second apart agree (at most 60 s), so that the
+# collector and the tools below see the same settled host.
+same=0; prev=
+for i in $(seq 60); do
+  cur=$(ip -d -j link show | md5sum)
+  if [ "$cur" = "$prev" ]; then same=$((same + 1)); else same=0; fi
+  [ $same -ge 2 ] && break
+  prev=$cur; sleep 1
+done
+echo "links settled after $i s"
 
 O=/tmp/out; mkdir -p $O/tools
 T0=$(cut -d' ' -f1 /proc/uptime)
@@ -61,4 +88,39 @@ cat /proc/cmdline >$O/tools/cmdline.txt
 # are still coming up (link, MAC) under emulation.
 sriov-audit audit --no-store --format json --out - >$O/audit.json 2>$O/audit.err; echo $? >$O/audit.rc
 cat $O/collect.txt
+
+# Large PFs, past the kernel's VF-list limit: netdevsim PFs with 256, 335 and 512 VFs (the
+# IFLA_VFINFO_LIST nest wraps its 16-bit length at ~222 VFs with per-VF stats, as `ip` asks, and
+# at ~335 without, as sriov-audit asks). A few VFs are configured on each, past 222 and 335 too.
+# Runs after everything above, so the first part's checks see the host without them.
+if modprobe netdevsim 2>$O/netdevsim.err; then
+  B=$O/big; mkdir -p $B/tools
+  mount -t debugfs debugfs /sys/kernel/debug
+  id=10
+  for n in 256 335 512; do
+    run sh -c "echo '$id 1' > /sys/bus/netdevsim/new_device"
+    run sh -c "echo $n > /sys/kernel/debug/netdevsim/netdevsim$id/max_vfs"
+    run sh -c "echo $n > /sys/bus/netdevsim/devices/netdevsim$id/sriov_numvfs"
+    dev=$(ls /sys/bus/netdevsim/devices/netdevsim$id/net/ | head -1)
+    echo "netdevsim$id $dev $n" >>$B/pfs.txt
+    run ip link set $dev up
+    run ip link set $dev vf 0 mac 02:5e:00:$id:00:00 vlan 10 spoofchk on trust off
+    run ip link set $dev vf 230 mac 02:5e:00:$id:00:e6 vlan 230 qos 2 spoofchk on trust off
+    # `max_tx_rate` makes ip read the VF list back first, which it cannot past its own cut
+    # ("Cannot find VF 300"); the legacy `rate` is sent as it is, and the kernel sets max_tx_rate.
+    if [ $n -gt 300 ]; then
+      run ip link set $dev vf 300 mac 02:5e:00:$id:01:2c vlan 300 spoofchk on trust off
+      run ip link set $dev vf 300 rate 300
+    fi
+    last=$((n - 1))
+    run ip link set $dev vf $last mac 02:5e:00:$id:ff:ff vlan 4000 spoofchk off trust on
+    id=$((id + 1))
+  done
+  sriov-audit collect --format json >$B/collect.json 2>$B/collect.err; echo $? >$B/collect.rc
+  sriov-audit capture $B/capture >$B/capture.log 2>&1; echo $? >$B/capture.rc
+  ip -d -j link show >$B/tools/ip-d-j-link.json 2>$B/tools/ip-d-j-link.stderr
+  for f in /sys/bus/netdevsim/devices/*/sriov_numvfs; do echo "$f $(cat $f)"; done >$B/tools/sriov_numvfs.txt
+  sriov-audit audit --no-store --format json --out - >$B/audit.json 2>$B/audit.err; echo $? >$B/audit.rc
+  echo "=== LARGE_PFS_DONE"
+fi
 cd $O && tar -cf /dev/vda . && sync && echo "=== RESULTS_WRITTEN"
