@@ -19,6 +19,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // The fleet server (`serve`).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // Typed C shim over libpci: its lookups are variadic and its error handler calls exit(1).
@@ -46,11 +54,33 @@ let package = Package(
         // Typed C shim over libcurl: curl_easy_setopt is variadic and its options are macros.
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         .target(name: "Transport", dependencies: ["CCurl", "Inventory", "Report"]),
+        // Typed C shim over zlib: inflateInit2 is a macro; gzip request bodies are inflated with a cap.
+        .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
+        // The fleet server: receives pushes, stores, audits on a schedule, serves the results.
+        .target(
+            name: "Server",
+            dependencies: [
+                "Inventory", "Store", "Rules", "Report", "Transport", "CZlib",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            exclude: ["openapi.yaml"]
+        ),
         .executableTarget(
             name: "sriov-audit",
             dependencies: [
-                "Inventory", "Collector", "Store", "Rules", "Report", "Transport",
+                "Inventory", "Collector", "Store", "Rules", "Report", "Transport", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Test-only: fixture builder (derived variants of the real captures) and oracles.
@@ -67,6 +97,7 @@ let package = Package(
             name: "CLITests",
             dependencies: ["sriov-audit", "Inventory", "Collector", "Store", "Rules", "Report", "Transport", "TestSupport"]
         ),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "Store", "Inventory", "CZlib", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -87,7 +87,7 @@ public enum AuditJSON {
 
     /// A JSON string literal with JSONEncoder's escapes: quote, backslash, the short forms of
     /// \b \f \n \r \t, other control characters as \u00XX; everything else as it is.
-    static func appendString(_ value: String, to out: inout String) {
+    public static func appendString(_ value: String, to out: inout String) {
         out += "\""
         var plainStart = value.utf8.startIndex
         let utf8 = value.utf8

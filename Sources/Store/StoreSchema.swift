@@ -8,7 +8,7 @@ import GRDB
 enum StoreSchema {
     /// Migration identifiers this build knows, oldest first. A database that has applied an
     /// identifier not in this list was written by a newer sriov-audit.
-    static let migrations = ["v1-inventory", "v2-vf-table-shortfalls"]
+    static let migrations = ["v1-inventory", "v2-vf-table-shortfalls", "v3-server"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -17,6 +17,9 @@ enum StoreSchema {
         }
         migrator.registerMigration("v2-vf-table-shortfalls") { db in
             try db.execute(sql: v2)
+        }
+        migrator.registerMigration("v3-server") { db in
+            try db.execute(sql: v3)
         }
         return migrator
     }
@@ -31,6 +34,38 @@ enum StoreSchema {
             expected INTEGER NOT NULL, expected_source TEXT NOT NULL, received INTEGER NOT NULL,
             PRIMARY KEY (snapshot_id, interface)
         ) WITHOUT ROWID;
+        """
+
+    /// What `sriov-audit serve` keeps besides snapshots: push tokens (only their SHA-256) with
+    /// the labels given at issue time, and the audit reports hosts push about themselves.
+    static let v3 = """
+        CREATE TABLE tokens (
+            id INTEGER PRIMARY KEY,
+            -- the host a `host` token may push for; a name for a `reader` token
+            hostname TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('host', 'reader')),
+            sha256 TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            last_used_at TEXT,
+            revoked_at TEXT
+        );
+        CREATE INDEX tokens_by_host ON tokens(hostname);
+        CREATE TABLE token_labels (
+            token_id INTEGER NOT NULL REFERENCES tokens(id) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (token_id, key)
+        ) WITHOUT ROWID;
+        CREATE TABLE host_reports (
+            id INTEGER PRIMARY KEY,
+            hostname TEXT NOT NULL,
+            run_id TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            generated_at TEXT,
+            compliant INTEGER,
+            body BLOB NOT NULL,
+            UNIQUE (hostname, run_id)
+        );
         """
 
     static let v1 = """

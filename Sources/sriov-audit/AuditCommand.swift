@@ -60,16 +60,7 @@ struct AuditSources: ParsableArguments {
             hosts.append(AuditHost(snapshot: try Collector().collectCapture(at: dir), labels: given))
         }
         for file in snapshot {
-            guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
-            let bytes = [UInt8](data)
-            let documents = bytes.first == UInt8(ascii: "{") && bytes.dropFirst().first == 0x0a ? [bytes[...]] : bytes.split(separator: 0x0a)
-            for (n, document) in documents.enumerated() where !document.allSatisfy({ $0 == 0x20 || $0 == 0x0d }) {
-                do {
-                    hosts.append(AuditHost(snapshot: try HostSnapshot(jsonBytes: Array(document)), labels: given))
-                } catch {
-                    throw CLIError("\(file)\(documents.count > 1 ? ":\(n + 1)" : ""): not a snapshot: \(error)")
-                }
-            }
+            hosts += try snapshotDocuments(in: file).map { AuditHost(snapshot: $0, labels: given) }
         }
         if live {
             let snapshot = Collector().collectLive()
@@ -255,4 +246,21 @@ struct CheckUpgradeCommand: ParsableCommand {
 /// The processors this process may run on, for sizing worker pools (at least 1).
 enum ProcessorCount {
     static var online: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+}
+
+/// The snapshots in a file `collect --format json` wrote (one pretty document) or JSON lines (one
+/// compact document a line); a document that is not a snapshot is named by file and line.
+func snapshotDocuments(in file: String) throws -> [HostSnapshot] {
+    guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
+    let bytes = [UInt8](data)
+    let documents = bytes.first == UInt8(ascii: "{") && bytes.dropFirst().first == 0x0a ? [bytes[...]] : bytes.split(separator: 0x0a)
+    var snapshots: [HostSnapshot] = []
+    for (n, document) in documents.enumerated() where !document.allSatisfy({ $0 == 0x20 || $0 == 0x0d }) {
+        do {
+            snapshots.append(try HostSnapshot(jsonBytes: Array(document)))
+        } catch {
+            throw CLIError("\(file)\(documents.count > 1 ? ":\(n + 1)" : ""): not a snapshot: \(error)")
+        }
+    }
+    return snapshots
 }

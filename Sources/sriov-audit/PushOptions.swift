@@ -1,4 +1,5 @@
 import ArgumentParser
+import Inventory
 import Store
 import Transport
 
@@ -102,28 +103,35 @@ struct PushOptions: ParsableArguments {
     }
 }
 
-/// `sriov-audit push --flush`: re-send the spool.
+/// `sriov-audit push --flush`: re-send the spool; `push --snapshot FILE --push URL`: send saved snapshots.
 struct PushCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "push",
-        abstract: "Re-send payloads that earlier runs could not deliver (the spool), oldest first.",
+        abstract: "Re-send payloads that earlier runs could not deliver (the spool), or push saved snapshots.",
         discussion: """
-            Each payload goes to the URL it was meant for, with the token source, CA and timeouts \
+            --flush: each payload goes to the URL it was meant for, with the token source, CA and timeouts \
             given when it was spooled (the token is re-read now). An item leaves the spool only after \
-            a 2xx answer. Exit status: 0 the spool is empty, 3 payloads remain, 2 usage or input error.
+            a 2xx answer. --snapshot FILE --push URL: the snapshots in FILE (`collect --format json` \
+            output, or JSON lines, e.g. from hosts that cannot reach the server) are checked and pushed \
+            like `collect --push` pushes, undelivered ones spooled. Exit status: 0 all delivered and the \
+            spool empty, 3 payloads remain spooled or were refused, 2 usage or input error.
             """
     )
 
     @Flag(name: .long, help: "Re-send everything spooled.") var flush = false
+    @Option(name: .customLong("snapshot"), help: ArgumentHelp("Push the snapshots in FILE (JSON or JSON lines) to every --push URL (repeatable).", valueName: "FILE"))
+    var snapshots: [String] = []
     @OptionGroup var pushOptions: PushOptions
     @OptionGroup var database: StoreOptions
 
     func validate() throws {
-        guard flush else { throw ValidationError("say --flush to re-send the spool") }
-        guard pushOptions.push.isEmpty else { throw ValidationError("push --flush sends what is spooled; --push URL belongs to audit and collect") }
+        guard flush != !snapshots.isEmpty else { throw ValidationError("say --flush to re-send the spool, or --snapshot FILE --push URL to push saved snapshots") }
+        if flush, !pushOptions.push.isEmpty { throw ValidationError("push --flush sends what is spooled; --push URL goes with --snapshot (or audit and collect)") }
+        if !snapshots.isEmpty, pushOptions.push.isEmpty { throw ValidationError("--snapshot needs --push URL") }
     }
 
     func run() throws {
+        if !snapshots.isEmpty { return try pushSnapshots() }
         let pusher = pushOptions.pusher(database: database)
         let summary = try pusher.flush()
         if summary.busy {
@@ -131,5 +139,25 @@ struct PushCommand: ParsableCommand {
         }
         Console.out("spool \(pusher.spool.directory): \(summary.delivered) delivered, \(summary.rejected) refused (moved to rejected/), \(summary.remaining) remaining\n")
         if summary.remaining > 0 { throw ExitCode(3) }
+    }
+}
+
+extension PushCommand {
+    /// Every document is checked before anything is sent (a broken file sends nothing), then each
+    /// is pushed with its digest as the Idempotency-Key, as `collect --push` sends it.
+    func pushSnapshots() throws {
+        var payloads: [Payload] = []
+        for file in snapshots {
+            for (n, snapshot) in try snapshotDocuments(in: file).enumerated() {
+                if let why = SnapshotValidator.check(snapshot) { throw CLIError("\(file): snapshot \(n + 1) (\(snapshot.host.hostname)): \(why)") }
+                let body = [UInt8](try HostSnapshot.makeEncoder().encode(snapshot))
+                payloads.append(Payload(body: body, idempotencyKey: SHA256.hex(body), kind: "snapshot"))
+            }
+        }
+        pushOptions.flushEarlierRuns(database: database)
+        var undelivered = 0
+        for payload in payloads where !(try pushOptions.deliver(payload, database: database)) { undelivered += 1 }
+        Console.out("pushed \(payloads.count - undelivered) of \(payloads.count) snapshot(s)\n")
+        if undelivered > 0 { throw ExitCode(3) }
     }
 }

@@ -5,6 +5,7 @@ import ArgumentParser
 import Collector
 import Inventory
 import Rules
+import Server
 import Report
 import Store
 import Transport
@@ -16,7 +17,7 @@ import Foundation
 
 /// The command-line tool: parse, call the library, print.
 @main
-struct SriovAudit: ParsableCommand {
+struct SriovAudit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sriov-audit",
         abstract: "Collect and audit the SR-IOV state of Linux hosts.",
@@ -28,17 +29,21 @@ struct SriovAudit: ParsableCommand {
         subcommands: [
             CollectCommand.self, CaptureCommand.self, ImportCommand.self, HostsCommand.self, HistoryCommand.self,
             ShowCommand.self, DiffCommand.self, PruneCommand.self, AuditCommand.self, CheckUpgradeCommand.self, RulesCommand.self,
-            PushCommand.self,
+            PushCommand.self, ServeCommand.self, TokenCommand.self,
         ],
         defaultSubcommand: nil
     )
 
     /// Exit status contract: 0 done, 1 reserved for "audit found failures", 2 usage or input error.
     /// (swift-argument-parser's own default for usage errors is 64.)
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
         } catch let exit as ExitCode {
             Glibc.exit(exit.rawValue)
         } catch let error as ReportedError {
@@ -67,3 +72,4 @@ extension RuleFileErrors: ReportedError {}
 extension RuleFileError: ReportedError {}
 extension TransportError: ReportedError {}
 extension AtomicFile.Failure: ReportedError {}
+extension ServerError: ReportedError {}

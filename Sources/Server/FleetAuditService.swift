@@ -1,0 +1,101 @@
+import Inventory
+import Logging
+import NIOCore
+import NIOPosix
+import Report
+import Rules
+import ServiceLifecycle
+import Store
+import Transport
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The scheduled fleet audit inside the server: every `every`, the latest snapshot of every host
+/// is audited against the rules, every report format is written to `out` (as `audit --format …
+/// --out` does), the fleet report is optionally forwarded with the push machinery, and the run's
+/// time, duration, result and findings go to `/metrics`.
+///
+/// Runs never overlap: one loop runs one audit after the other, the next `every` after the
+/// previous one finished. A graceful shutdown waits for the run under way.
+struct FleetAuditService: Service {
+    let schedule: ServerOptions.ScheduledAudit
+    let database: String
+    let metrics: ServerMetrics
+    let logger: Logger
+    let pool: NIOThreadPool
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully {
+            let started = ContinuousClock.now
+            do {
+                let outcome = try await pool.runIfActive { try auditOnce() }
+                let duration = ContinuousClock.now - started
+                record(outcome, duration: duration)
+            } catch {
+                metrics.auditSuccess.set(0.0)
+                metrics.auditLastRun.set(Date().timeIntervalSince1970)
+                logger.error("scheduled fleet audit failed", metadata: ["error": "\(error)"])
+            }
+            do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: schedule.every) } } catch { return }
+        }
+    }
+
+    struct Outcome: Sendable {
+        var hosts: Int
+        var compliant: Bool
+        var findings: [ServerMetrics.FindingKey: Int]
+        var delivered: Bool
+    }
+
+    /// One audit, on a thread of the pool (it reads the whole fleet and writes files).
+    func auditOnce() throws -> Outcome {
+        let store = try InventoryStore(path: database, readOnly: true)
+        var builder = ReportBuilder(rules: schedule.rules, rulesSource: schedule.rulesSource, failOn: schedule.failOn)
+        let rules = schedule.rules
+        try store.forEachLatestSnapshot(
+            matching: [:], workers: max(1, System.coreCount - 1),
+            prepare: { batch in ReportBuilder.prepare(batch.map { AuditHost(snapshot: $0.snapshot, labels: $0.labels) }, rules: rules) }
+        ) { builder.add($0) }
+        let report = builder.finish()
+        // An empty fleet is not a compliant one: nothing is written, and the run does not count as a success.
+        guard !report.hosts.isEmpty else { return Outcome(hosts: 0, compliant: false, findings: [:], delivered: true) }
+        let directory = ReportDirectory(path: schedule.out)
+        try AtomicFile.makeDirectories(schedule.out)
+        _ = try directory.write(report, formats: schedule.formats)
+        _ = try directory.prune(subject: report.subject, keep: schedule.keepRuns)
+        var counts: [ServerMetrics.FindingKey: Int] = [:]
+        for finding in report.findings {
+            counts[ServerMetrics.FindingKey(rule: finding.rule, severity: finding.severity.rawValue, status: finding.status.rawValue), default: 0] += 1
+        }
+        var delivered = true
+        if !schedule.push.isEmpty {
+            let pusher = Pusher(policy: schedule.pushPolicy, spool: Spool(directory: schedule.spool), notify: { line in logger.warning("\(line)") })
+            let payload = Payload(body: Array(try AuditJSON.render(report).utf8), idempotencyKey: report.runId, kind: "audit-report")
+            for target in schedule.push {
+                switch try pusher.push(payload, to: target) {
+                case .delivered: break
+                case .spooled(_, let reason), .rejected(let reason):
+                    delivered = false
+                    logger.warning("fleet report not delivered", metadata: ["target": "\(target.displayURL)", "reason": "\(reason)"])
+                }
+            }
+        }
+        return Outcome(hosts: report.hosts.count, compliant: report.summary.compliant, findings: counts, delivered: delivered)
+    }
+
+    private func record(_ outcome: Outcome, duration: Duration) {
+        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        metrics.auditLastRun.set(Date().timeIntervalSince1970)
+        metrics.auditDuration.set(seconds)
+        metrics.auditHosts.set(Double(outcome.hosts))
+        metrics.auditSuccess.set(outcome.compliant ? 1.0 : 0.0)
+        metrics.setFindings(outcome.findings)
+        logger.info("scheduled fleet audit", metadata: [
+            "hosts": "\(outcome.hosts)", "compliant": "\(outcome.compliant)", "seconds": "\((seconds * 1000).rounded() / 1000)",
+            "forwarded": "\(outcome.delivered)",
+        ])
+    }
+}

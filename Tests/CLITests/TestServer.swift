@@ -1,0 +1,91 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// `sriov-audit serve` as a process on 127.0.0.1 (a free port, read from --port-file), for tests
+/// that talk to it with the real clients: the CLI's push, curl, the load script.
+final class TestServer {
+    let process = Process()
+    let port: Int
+    let log: String
+    let database: String
+
+    var url: String { "http://127.0.0.1:\(port)" }
+    var httpsURL: String { "https://127.0.0.1:\(port)" }
+
+    init(in dir: String, database: String, name: String = "server", arguments: [String] = []) throws {
+        self.database = database
+        log = "\(dir)/\(name).log"
+        let portFile = "\(dir)/\(name).port"
+        try? FileManager.default.removeItem(atPath: portFile)
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        output.seekToEndOfFile()
+        process.executableURL = URL(fileURLWithPath: CLI.binary)
+        process.arguments = ["serve", "--db", database, "--listen", "127.0.0.1:0", "--port-file", portFile] + arguments
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        while !FileManager.default.fileExists(atPath: portFile) {
+            guard process.isRunning, Date() < deadline else {
+                throw Receiver.CLIError("the server did not start: \(Fixtures.read(log) ?? "")")
+            }
+            usleep(20_000)
+        }
+        port = Int((Fixtures.read(portFile) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+    }
+
+    /// SIGTERM, then the exit status (graceful shutdown).
+    @discardableResult
+    func terminate() -> Int32 {
+        guard process.isRunning else { return process.terminationStatus }
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// SIGKILL: the crash case.
+    func crash() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    deinit {
+        if process.isRunning { crash() }
+    }
+}
+
+/// curl as a second client: the status and the body it got (`-k` never: TLS is verified).
+struct Curl {
+    var status: Int
+    var body: String
+
+    static func run(_ arguments: [String], in dir: String) throws -> Curl {
+        let bodyFile = dir + "/curl-body-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: bodyFile) }
+        let r = try shell("curl", ["-sS", "-o", bodyFile, "-w", "%{http_code}", "--max-time", "30"] + arguments)
+        return Curl(status: Int(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0, body: Fixtures.read(bodyFile) ?? "")
+    }
+}
+
+/// The tokens a test issued must appear nowhere the server or the tools wrote.
+func assertNoToken(_ tokens: [String], in paths: [String], texts: [String] = [], file: StaticString = #filePath, line: UInt = #line) {
+    var places: [(String, String)] = texts.enumerated().map { ("output \($0.offset)", $0.element) }
+    for path in paths {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
+        let files = isDirectory.boolValue
+            ? (FileManager.default.enumerator(atPath: path)?.compactMap { $0 as? String }.map { path + "/" + $0 } ?? [])
+            : [path]
+        for file in files {
+            if let data = FileManager.default.contents(atPath: file) { places.append((file, String(decoding: data, as: UTF8.self))) }
+        }
+    }
+    for token in tokens where !token.isEmpty {
+        for (name, text) in places where text.contains(token) {
+            XCTFail("a token appears in \(name)", file: file, line: line)
+        }
+    }
+}
