@@ -107,7 +107,7 @@ def run(url, tokens, base, count, concurrency, max_seconds, retries, start):
                         statuses[status] = statuses.get(status, 0) + 1
                     if 200 <= status < 300:
                         with lock:
-                            acknowledged.append([host, collected, status])
+                            acknowledged.append([host, collected, str(status)])
                             latencies.append(elapsed)
                         delivered = True
                         break

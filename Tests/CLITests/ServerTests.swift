@@ -153,4 +153,117 @@ final class ServerTests: XCTestCase {
         assertNoToken(tokens, in: [server.log, dir + "/reports", dir + "/server", dir + "/spool", dir + "/spool-wrong-ca"],
                       texts: outputs + [list.body, host.body, history.body, latest.body, html.body, metrics.body, list2.stdout, wrongCA.stderr])
     }
+
+    /// Every refusal, sent by curl (and a raw socket for a body that stops half-way): the
+    /// documented status, a reason in the body, the reason counted in /metrics, nothing stored.
+    func testEveryRefusalHasItsStatusAndStoresNothing() throws {
+        let db = dir + "/inv.db"
+        let good = try issue("igb-nvme-netdevsim", db: db)
+        let other = try issue("nvme-netdevsim", db: db)
+        let reader = try issue("ops", db: db, reader: true)
+        let revoked = try issue("retired-host", db: db)
+        XCTAssertEqual(try CLI.run(["token", "revoke", "retired-host", "--db", db]).stdout, "revoked 1 token(s) of retired-host\n")
+        let server = try TestServer(in: dir, database: db, arguments: ["--max-body", "512K", "--body-timeout", "2s", "--rate-limit", "1000", "--rate-burst", "1000"])
+        let snapshot = dir + "/igb.json"
+        XCTAssertEqual(try CLI.run(["collect", "--root", Fixtures.path("qemu/igb-nvme-netdevsim/after"), "--format", "json", "-o", snapshot]).status, 0)
+        let packed = dir + "/igb.json.gz"
+        XCTAssertEqual(try shell("sh", ["-c", "gzip -c -n '\(snapshot)' > '\(packed)'"]).status, 0)
+        XCTAssertEqual(try shell("sh", ["-c", "(cat '\(snapshot)'; head -c 600000 /dev/zero | tr '\\0' ' ') > '\(dir)/big.json'"]).status, 0)
+        XCTAssertEqual(try shell("sh", ["-c", "head -c 67108864 /dev/zero | tr '\\0' ' ' | gzip -c -n > '\(dir)/bomb.json.gz'"]).status, 0)
+        try Data("hello".utf8).write(to: URL(fileURLWithPath: dir + "/hello.json"))
+        try Data(#"{"schemaVersion": 1}"#.utf8).write(to: URL(fileURLWithPath: dir + "/not-a-snapshot.json"))
+
+        func post(_ token: String?, _ file: String, type: String = "application/json", gzip: Bool = false) throws -> Curl {
+            var arguments = ["-X", "POST", "--data-binary", "@" + file, "-H", "Content-Type: \(type)"]
+            if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
+            if gzip { arguments += ["-H", "Content-Encoding: gzip"] }
+            return try Curl.run(arguments + [server.url + "/v1/snapshots"], in: dir)
+        }
+        let cases: [(String, Curl, Int, String)] = [
+            ("gzip body", try post(good.token, packed, gzip: true), 201, "\"outcome\":\"new\""),
+            ("no token", try post(nil, snapshot), 401, "no token"),
+            ("unknown token", try post("sra_" + String(repeating: "0", count: 64), snapshot), 401, "unknown or revoked"),
+            ("revoked token", try post(revoked.token, snapshot), 401, "unknown or revoked"),
+            ("reader token", try post(reader.token, snapshot), 403, "cannot push"),
+            ("another host's name", try post(other.token, snapshot), 403, "belongs to host nvme-netdevsim; the snapshot is of igb-nvme-netdevsim"),
+            ("oversize", try post(good.token, dir + "/big.json"), 413, "larger than 524288 bytes"),
+            ("gzip bomb", try post(good.token, dir + "/bomb.json.gz", gzip: true), 413, "once inflated"),
+            ("not JSON", try post(good.token, dir + "/hello.json"), 422, "not a snapshot"),
+            ("JSON, not a snapshot", try post(good.token, dir + "/not-a-snapshot.json"), 422, "not a snapshot"),
+            ("wrong content type", try post(good.token, snapshot, type: "text/plain"), 415, "Content-Type must be application/json"),
+            ("corrupt gzip", try post(good.token, snapshot, gzip: true), 400, "gzip body is corrupt"),
+        ]
+        for (name, answer, status, words) in cases {
+            XCTAssertEqual(answer.status, status, "\(name): \(answer.body)")
+            XCTAssertTrue(answer.body.contains(words), "\(name): \(answer.body)")
+        }
+        // A body that stops half-way: 408 once --body-timeout passed, and the connection closed.
+        let stalled = try shell("python3", ["-c", """
+            import socket, sys, time
+            s = socket.create_connection(("127.0.0.1", \(server.port)))
+            s.sendall(b"POST /v1/snapshots HTTP/1.1\\r\\nHost: x\\r\\nContent-Type: application/json\\r\\nAuthorization: Bearer \(good.token)\\r\\nContent-Length: 100000\\r\\n\\r\\n" + b"{" * 1000)
+            began = time.time(); s.settimeout(20); data = b""
+            while True:
+                chunk = s.recv(65536)
+                if not chunk: break
+                data += chunk
+            print(data.split(b"\\r\\n")[0].decode(), round(time.time() - began, 1))
+            """])
+        XCTAssertTrue(stalled.stdout.hasPrefix("HTTP/1.1 408"), stalled.stdout + stalled.stderr)
+        // A client that sends half a body and hangs up.
+        let cut = try shell("python3", ["-c", """
+            import socket
+            s = socket.create_connection(("127.0.0.1", \(server.port)))
+            s.sendall(b"POST /v1/snapshots HTTP/1.1\\r\\nHost: x\\r\\nContent-Type: application/json\\r\\nAuthorization: Bearer \(good.token)\\r\\nContent-Length: 100000\\r\\n\\r\\n" + open("\(snapshot)", "rb").read()[:5000])
+            s.close()
+            """])
+        XCTAssertEqual(cut.status, 0, cut.stderr)
+        usleep(300_000)
+        XCTAssertEqual(try count(db, "SELECT count(*) FROM snapshots"), 1, "only the gzip body was stored")
+        XCTAssertEqual(try count(db, "SELECT count(*) FROM observations"), 1)
+
+        let metrics = try Curl.run([server.url + "/metrics"], in: dir)
+        // invalid: not JSON, not a snapshot, corrupt gzip, and the body cut short by the client.
+        for (reason, n) in [("unauthorized", 3), ("forbidden", 2), ("too_large", 2), ("invalid", 4), ("unsupported_media_type", 1), ("timeout", 1)] {
+            XCTAssertTrue(metrics.body.contains("sriov_audit_requests_rejected_total{reason=\"\(reason)\"} \(n)"), "\(reason): \(metrics.body)")
+        }
+        if toolExists("promtool") {
+            let check = try shell("promtool", ["check", "metrics"], input: Data(metrics.body.utf8))
+            XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
+        } else {
+            print("SKIPPED: promtool check metrics (promtool not installed)")
+        }
+        XCTAssertEqual(server.terminate(), 0)
+
+        // The rate limit: a burst of 2, then 429 with Retry-After, which the pusher honours.
+        let limited = try TestServer(in: dir, database: db, name: "limited", arguments: ["--rate-limit", "0.5", "--rate-burst", "2"])
+        let statuses = try (0..<3).map { _ in try Curl.run(["-X", "POST", "--data-binary", "@" + snapshot, "-H", "Content-Type: application/json",
+                                                             "-H", "Authorization: Bearer \(good.token)", "-D", dir + "/headers",
+                                                             limited.url + "/v1/snapshots"], in: dir).status }
+        XCTAssertEqual(statuses, [200, 200, 429], "stored before: 200 duplicate, then refused")
+        XCTAssertTrue((Fixtures.read(dir + "/headers") ?? "").lowercased().contains("retry-after: 2"), Fixtures.read(dir + "/headers") ?? "")
+        XCTAssertEqual(limited.terminate(), 0)
+        assertNoToken([good.token, other.token, reader.token, revoked.token], in: [server.log, limited.log, db],
+                      texts: cases.map(\.1.body) + [metrics.body, stalled.stdout])
+    }
+
+    /// Mutual TLS: without a client certificate signed by --client-ca the handshake fails.
+    func testMutualTLSIsRequiredWhenAClientCAIsGiven() throws {
+        let pki = try TestPKI(in: dir)
+        let server = try TestServer(in: dir, database: dir + "/inv.db", arguments: [
+            "--tls-cert", pki.serverCert, "--tls-key", pki.serverKey, "--client-ca", pki.caCert,
+        ])
+        let without = try Curl.run(["--cacert", pki.caCert, server.httpsURL + "/healthz"], in: dir)
+        XCTAssertEqual(without.status, 0, "no HTTP answer without a client certificate")
+        let with = try Curl.run(["--cacert", pki.caCert, "--cert", pki.clientCert, "--key", pki.clientKey, server.httpsURL + "/healthz"], in: dir)
+        XCTAssertEqual(with.status, 200)
+        XCTAssertEqual(with.body, #"{"status":"ok"}"#)
+        XCTAssertEqual(try Curl.run(["--cacert", pki.otherCACert, "--cert", pki.clientCert, "--key", pki.clientKey, server.httpsURL + "/healthz"], in: dir).status, 0,
+                       "a client that does not trust the server's CA refuses it")
+        XCTAssertEqual(server.terminate(), 0)
+        // Plain HTTP off loopback is refused at start.
+        let refused = try CLI.run(["serve", "--db", dir + "/inv.db", "--listen", "0.0.0.0:0"])
+        XCTAssertEqual(refused.status, 2)
+        XCTAssertTrue(refused.stderr.contains("without TLS"), refused.stderr)
+    }
 }

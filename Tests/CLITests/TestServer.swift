@@ -13,7 +13,8 @@ final class TestServer {
     var url: String { "http://127.0.0.1:\(port)" }
     var httpsURL: String { "https://127.0.0.1:\(port)" }
 
-    init(in dir: String, database: String, name: String = "server", arguments: [String] = []) throws {
+    /// `port` 0 picks a free one; a restarted server takes its old port (so clients' spools find it).
+    init(in dir: String, database: String, name: String = "server", port: Int = 0, arguments: [String] = []) throws {
         self.database = database
         log = "\(dir)/\(name).log"
         let portFile = "\(dir)/\(name).port"
@@ -22,7 +23,7 @@ final class TestServer {
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         output.seekToEndOfFile()
         process.executableURL = URL(fileURLWithPath: CLI.binary)
-        process.arguments = ["serve", "--db", database, "--listen", "127.0.0.1:0", "--port-file", portFile] + arguments
+        process.arguments = ["serve", "--db", database, "--listen", "127.0.0.1:\(port)", "--port-file", portFile] + arguments
         process.standardOutput = output
         process.standardError = output
         process.standardInput = FileHandle.nullDevice
@@ -34,7 +35,7 @@ final class TestServer {
             }
             usleep(20_000)
         }
-        port = Int((Fixtures.read(portFile) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        self.port = Int((Fixtures.read(portFile) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
 
     /// SIGTERM, then the exit status (graceful shutdown).
