@@ -266,4 +266,32 @@ final class ServerTests: XCTestCase {
         XCTAssertEqual(refused.status, 2)
         XCTAssertTrue(refused.stderr.contains("without TLS"), refused.stderr)
     }
+
+    /// Every operation of Sources/Server/openapi.yaml called on a live server, good and bad
+    /// input: each status is documented for its operation, each JSON body matches its schema.
+    func testTheServerAnswersAsItsOpenAPIDocumentSays() throws {
+        let db = dir + "/inv.db"
+        let host = try issue("igb-nvme-netdevsim", db: db)
+        let reader = try issue("dashboard", db: db, reader: true)
+        let secret = "enrol-secret-0123456789"
+        try (secret + "\n").write(toFile: dir + "/enroll.secret", atomically: true, encoding: .utf8)
+        let server = try TestServer(in: dir, database: db, arguments: ["--audit-every", "1s", "--out", dir + "/reports",
+                                                                       "--enroll-secret-file", dir + "/enroll.secret", "--enroll-label", "site=new"])
+        for (stage, file) in [("before", "a.json"), ("after", "b.json")] {
+            XCTAssertEqual(try CLI.run(["collect", "--root", Fixtures.path("qemu/igb-nvme-netdevsim/\(stage)"), "--host", "igb-nvme-netdevsim",
+                                        "--format", "json", "-o", "\(dir)/\(file)"]).status, 0)
+        }
+        let report = try CLI.run(["audit", "--root", Fixtures.path("qemu/igb-nvme-netdevsim/after"), "--format", "json", "--out", "-"])
+        try report.stdoutData.write(to: URL(fileURLWithPath: dir + "/report.json"))
+        // The scheduled audit needs a host before it writes; wait for it to have run once after the pushes.
+        let check = try shell("python3", [Fixtures.packageRoot + "/Tests/Server/check_openapi.py", "--spec", Fixtures.packageRoot + "/Sources/Server/openapi.yaml",
+                                          "--url", server.url, "--host", "igb-nvme-netdevsim", "--host-token", host.token, "--reader-token", reader.token,
+                                          "--snapshot", dir + "/a.json", "--snapshot2", dir + "/b.json", "--report", dir + "/report.json",
+                                          "--enroll-secret", secret, "--wait-for-audit"])
+        XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
+        print(check.stdout.split(separator: "\n").last.map(String.init) ?? "")
+        XCTAssertEqual(try CLI.run(["token", "list", "--db", db]).stdout.contains("new-host\thost\tsite=new"), true, "enrolled with the enrolment labels")
+        XCTAssertEqual(server.terminate(), 0)
+        assertNoToken([host.token, reader.token], in: [server.log, dir + "/reports"], texts: [check.stdout])
+    }
 }
