@@ -69,8 +69,8 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
         if clientCA != nil, tlsCert == nil { throw ValidationError("--client-ca needs TLS (--tls-cert and --tls-key)") }
-        if auditEvery == nil, rules != nil || out != nil || !pushOptions.push.isEmpty {
-            throw ValidationError("--rules, --out and --push belong to the scheduled audit: give --audit-every too")
+        if auditEvery == nil, rules != nil || !pushOptions.push.isEmpty {
+            throw ValidationError("--rules and --push belong to the scheduled audit: give --audit-every too")
         }
         if keepRuns < 1 || keepHostReports < 1 { throw ValidationError("--keep-runs and --keep-host-reports want 1 or more") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level: \(logLevel) is not a level") }
