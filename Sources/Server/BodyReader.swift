@@ -49,7 +49,7 @@ struct BodyReader: Sendable {
                 do {
                     for try await chunk in body {
                         guard bytes.count + chunk.readableBytes <= limit else { throw tooLarge() }
-                        bytes += chunk.readableBytesView
+                        chunk.withUnsafeReadableBytes { bytes.append(contentsOf: $0) }
                     }
                 } catch let error as APIError {
                     throw error

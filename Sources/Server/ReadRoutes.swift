@@ -105,15 +105,9 @@ struct ReadRoutes: Sendable {
 
     /// Hosts known and stale, read when Prometheus scrapes.
     private func refreshFleetGauges() throws {
-        let hosts = try reader.hosts()
-        metrics.hostsKnown.set(Double(hosts.count))
-        let now = Date()
-        let limit = Double(options.staleAfter.components.seconds)
-        let stale = hosts.filter { host in
-            guard let seen = try? Date(host.lastSeen, strategy: .iso8601) else { return true }
-            return now.timeIntervalSince(seen) > limit
-        }
-        metrics.hostsStale.set(Double(stale.count))
+        let counts = try reader.hostCounts(staleBefore: Date().addingTimeInterval(-Double(options.staleAfter.components.seconds)))
+        metrics.hostsKnown.set(Double(counts.known))
+        metrics.hostsStale.set(Double(counts.stale))
     }
 
     private func time(_ request: Request, _ name: String) throws -> Date? {

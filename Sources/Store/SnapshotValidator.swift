@@ -10,7 +10,18 @@ public enum SnapshotValidator {
     public static let maxDocumentBytes = 64 << 20
 
     /// Checks on the raw bytes, before decoding (cheap, and keeps a gigantic string out of memory twice).
-    public static func checkRaw(_ bytes: some Collection<UInt8>) -> String? {
+    ///
+    /// Over a contiguous buffer, not a generic collection: called from other modules, a generic
+    /// one ran unspecialized, through witness tables for every byte (a tenth of the server's time).
+    public static func checkRaw(_ bytes: [UInt8]) -> String? {
+        bytes.withUnsafeBufferPointer { checkRaw($0) }
+    }
+
+    public static func checkRaw(_ bytes: ArraySlice<UInt8>) -> String? {
+        bytes.withUnsafeBufferPointer { checkRaw($0) }
+    }
+
+    static func checkRaw(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         if bytes.count > maxDocumentBytes { return "document is \(bytes.count) bytes; the limit is \(maxDocumentBytes)" }
         var inString = false, escaped = false, length = 0
         for byte in bytes {

@@ -60,6 +60,16 @@ extension InventoryStore {
         }
     }
 
+    /// How many hosts the database knows, and how many were last seen before `staleBefore`:
+    /// one aggregate, cheap enough for every Prometheus scrape of a large fleet.
+    public func hostCounts(staleBefore: Date) throws -> (known: Int, stale: Int) {
+        try read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT count(*) AS known, coalesce(sum(last_seen < ?), 0) AS stale FROM hosts",
+                                       arguments: [staleBefore.formatted(.iso8601)])
+            return (row?["known"] ?? 0, row?["stale"] ?? 0)
+        }
+    }
+
     /// A host's distinct contents, oldest first.
     public func history(of hostname: String) throws -> [HistoryEntry] {
         try read { db in

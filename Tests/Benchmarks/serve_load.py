@@ -30,9 +30,11 @@ def main():
     ap.add_argument("--max-seconds", type=float, default=120)
     ap.add_argument("--retries", type=int, default=5)
     ap.add_argument("--start", default="2026-01-01T00:00:00Z", help="collectedAt of the first snapshot")
+    ap.add_argument("--same-content", action="store_true",
+                    help="only collectedAt changes (a fleet whose hosts did not change: each push is an observation)")
     args = ap.parse_args()
     result = run(args.url, read_tokens(args.tokens), read_base(args.base), args.count, args.concurrency,
-                 args.max_seconds, args.retries, args.start)
+                 args.max_seconds, args.retries, args.start, args.same_content)
     summary = {k: v for k, v in result.items() if k not in ("acknowledged", "undelivered", "latencies")}
     print(json.dumps(summary, sort_keys=True))
     if args.out:
@@ -60,7 +62,7 @@ def read_base(path):
     return base
 
 
-def run(url, tokens, base, count, concurrency, max_seconds, retries, start):
+def run(url, tokens, base, count, concurrency, max_seconds, retries, start, same_content=False):
     parsed = urllib.parse.urlparse(url)
     hosts = sorted(tokens)[:concurrency]
     first = datetime.strptime(start, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
@@ -88,7 +90,8 @@ def run(url, tokens, base, count, concurrency, max_seconds, retries, start):
                 break
             collected = (first + timedelta(seconds=n)).strftime("%Y-%m-%dT%H:%M:%SZ")
             doc["collectedAt"] = collected
-            doc["host"]["kernelCommandLine"] = cmdline + " load=%d" % n
+            if not same_content:
+                doc["host"]["kernelCommandLine"] = cmdline + " load=%d" % n
             body = json.dumps(doc, separators=(",", ":")).encode()
             headers = {"Content-Type": "application/json", "Authorization": "Bearer " + token,
                        "Idempotency-Key": "%s-%d" % (host, n)}
