@@ -46,10 +46,8 @@ struct ReadRoutes: Sendable {
             let selected = selection
             return try await encoded { try reader.hosts(matching: selected) }
         }
-        router.get("/v1/hosts/:name") { request, context in
-            try auth.authorizeRead(request)
-            let name = try context.parameters.require("name")
-            return try await stored(name) {
+        onHost(router, "/v1/hosts/:name") { name, _, _ in
+            {
                 let snapshot = try reader.snapshot(of: name)
                 let labels = try reader.labels(of: name)
                 let data = try HostSnapshot.makeEncoder(pretty: false).encode(snapshot)
@@ -60,31 +58,24 @@ struct ReadRoutes: Sendable {
                 return text
             }
         }
-        router.get("/v1/hosts/:name/history") { request, context in
-            try auth.authorizeRead(request)
-            let name = try context.parameters.require("name")
-            return try await stored(name) { String(decoding: try JSONEncoder.sorted.encode(try reader.history(of: name)), as: UTF8.self) }
+        onHost(router, "/v1/hosts/:name/history") { name, _, _ in
+            { String(decoding: try JSONEncoder.sorted.encode(try reader.history(of: name)), as: UTF8.self) }
         }
-        router.get("/v1/hosts/:name/diff") { request, context in
-            try auth.authorizeRead(request)
-            let name = try context.parameters.require("name")
+        onHost(router, "/v1/hosts/:name/diff") { name, request, _ in
             let from = try time(request, "from"), to = try time(request, "to")
-            return try await stored(name) {
+            return {
                 var (older, newer) = try reader.driftPair(of: name, to: to)
                 if let from { older = try reader.snapshot(of: name, at: from) }
                 let diff = DiffDocument(host: name, from: older.collectedAt, to: newer.collectedAt, changes: SnapshotDiff.changes(from: older, to: newer))
                 return String(decoding: try JSONEncoder.sorted.encode(diff), as: UTF8.self)
             }
         }
-        router.get("/v1/hosts/:name/reports") { request, context in
-            try auth.authorizeRead(request)
-            let name = try context.parameters.require("name")
-            return try await stored(name) { String(decoding: try JSONEncoder.sorted.encode(try reader.hostReports(of: name)), as: UTF8.self) }
+        onHost(router, "/v1/hosts/:name/reports") { name, _, _ in
+            { String(decoding: try JSONEncoder.sorted.encode(try reader.hostReports(of: name)), as: UTF8.self) }
         }
-        router.get("/v1/hosts/:name/reports/:run") { request, context in
-            try auth.authorizeRead(request)
-            let name = try context.parameters.require("name"), run = try context.parameters.require("run")
-            return try await stored(name) { String(decoding: try reader.hostReport(of: name, runId: run), as: UTF8.self) }
+        onHost(router, "/v1/hosts/:name/reports/:run") { name, _, context in
+            let run = try context.parameters.require("run")
+            return { String(decoding: try reader.hostReport(of: name, runId: run), as: UTF8.self) }
         }
         router.get("/v1/audit/latest") { request, _ in
             try auth.authorizeRead(request)
@@ -93,6 +84,18 @@ struct ReadRoutes: Sendable {
         router.get("/reports/latest.html") { request, _ in
             try auth.authorizeRead(request)
             return try await reportFile("latest.html", type: "text/html; charset=utf-8")
+        }
+    }
+
+    /// A read route about one host: the reader token checked, the name taken from the path,
+    /// `document` (what the request asks, checked on the request's task) then read from the
+    /// store on the pool; an unknown host is 404.
+    private func onHost(_ router: Router<ServerContext>, _ path: String,
+                        _ document: @escaping @Sendable (String, Request, ServerContext) throws -> @Sendable () throws -> String) {
+        router.get(RouterPath(path)) { request, context in
+            try auth.authorizeRead(request)
+            let name = try context.parameters.require("name")
+            return try await stored(name, try document(name, request, context))
         }
     }
 
