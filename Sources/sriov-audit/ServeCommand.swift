@@ -102,7 +102,7 @@ struct ServeCommand: AsyncParsableCommand {
             let (ruleSet, source) = try loadRules(rules)
             let formats: [ReportFormat]
             do { formats = try ReportFormat.parseList(format) } catch { throw ValidationError("--format: \(error)") }
-            let besideDatabase = database.path.contains("/") ? String(database.path[..<database.path.lastIndex(of: "/")!]) : "."
+            let besideDatabase = database.path.lastIndex(of: "/").map { String(database.path[..<$0]) } ?? "."
             options.audit = .init(every: try duration(auditEvery, "--audit-every"), rules: ruleSet, rulesSource: source, failOn: failOn,
                                   out: out ?? besideDatabase + "/reports", formats: formats, keepRuns: keepRuns, push: pushOptions.targets(),
                                   pushPolicy: RetryPolicy(retries: pushOptions.retries, baseDelay: pushOptions.retryWait, maxDelay: pushOptions.maxRetryWait),
