@@ -299,4 +299,36 @@ final class ServerTests: XCTestCase {
         XCTAssertEqual(server.terminate(), 0)
         assertNoToken([host.token, reader.token], in: [server.log, dir + "/reports"], texts: [check.stdout])
     }
+
+    /// --max-connections: past the cap a new connection waits unanswered until one closes; after
+    /// SIGTERM new connections are refused.
+    func testTheConnectionCapHoldsNewConnectionsBack() throws {
+        let server = try TestServer(in: dir, database: dir + "/inv.db", arguments: ["--max-connections", "2"])
+        let probe = try shell("python3", ["-c", """
+            import socket, time
+            def get(s):
+                s.sendall(b"GET /healthz HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n")
+                return s.recv(4096).split(b"\\r\\n")[0].decode()
+            held = [socket.create_connection(("127.0.0.1", \(server.port))) for _ in range(2)]
+            print("held:", [get(s) for s in held])
+            time.sleep(0.3)
+            third = socket.create_connection(("127.0.0.1", \(server.port)))
+            third.settimeout(1.5)
+            try:
+                print("third while full:", get(third))
+            except socket.timeout:
+                print("third while full: no answer")
+            held[0].close()
+            third.settimeout(10)
+            print("third after one closed:", third.recv(4096).split(b"\\r\\n")[0].decode())
+            """])
+        XCTAssertEqual(probe.stdout, """
+            held: ['HTTP/1.1 200 OK', 'HTTP/1.1 200 OK']
+            third while full: no answer
+            third after one closed: HTTP/1.1 200 OK
+
+            """, probe.stderr)
+        XCTAssertEqual(server.terminate(), 0)
+        XCTAssertEqual(try Curl.run([server.url + "/healthz"], in: dir).status, 0, "refused once stopped")
+    }
 }
