@@ -4,13 +4,13 @@ import Store
 import Synchronization
 
 /// Stores pushed snapshots with group commit: whatever arrived while the previous transaction
-/// was being written goes into the next one, on one writer thread, one fsync for all of them.
+/// was being written goes into the next one, on one writer thread, one commit for all of them.
 /// Each caller is answered only after the transaction that holds its snapshot committed, with
 /// its own outcome (a snapshot the store refuses costs only itself).
 ///
-/// Why: SQLite takes one writer at a time and a commit costs a sync; one transaction per push
-/// caps a server at a few hundred snapshots a second, batching lifts that without weakening
-/// "acknowledged means committed".
+/// Why: SQLite takes one writer at a time, and every transaction pays for its lock and its
+/// commit; requests that each waited for the write lock would queue behind one another, while a
+/// batch takes it once, without weakening "acknowledged means committed".
 final class GroupCommitWriter: Sendable {
     typealias Item = InventoryStore.BatchItem
 

@@ -42,7 +42,7 @@ extension InventoryStore {
         }
     }
 
-    /// Stores several snapshots in one transaction (group commit: one fsync for all), each in a
+    /// Stores several snapshots in one transaction (group commit: one write lock, one commit), each in a
     /// savepoint of its own, so a snapshot the store refuses costs only itself. The results are
     /// valid only once this returns: nothing is committed before the whole transaction is, and
     /// a failure of the transaction itself throws, with nothing of the batch stored.
