@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Inventory
 
 /// Checks an imported snapshot before anything of it is stored: another host's JSON is input,
@@ -23,19 +26,33 @@ public enum SnapshotValidator {
 
     static func checkRaw(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         if bytes.count > maxDocumentBytes { return "document is \(bytes.count) bytes; the limit is \(maxDocumentBytes)" }
-        var inString = false, escaped = false, length = 0
-        for byte in bytes {
-            if inString {
-                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") {
-                    inString = false
-                    continue
+        guard let base = bytes.baseAddress else { return nil }
+        let tooLong = "a string value is longer than \(maxStringBytes) bytes"
+        let quote = Int32(UInt8(ascii: "\""))
+        // memchr from quote to quote: a string's length is the distance between its quotes
+        // (escapes counted as the bytes they are); a quote after an odd run of backslashes is
+        // part of the string.
+        func next(_ from: Int) -> Int? {
+            guard from < bytes.count, let found = memchr(base + from, quote, bytes.count - from) else { return nil }
+            return UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) - base
+        }
+        var position = 0
+        while let open = next(position) {
+            let start = open + 1
+            var search = start
+            var close: Int?
+            while let candidate = next(search) {
+                var backslashes = 0
+                while candidate - backslashes - 1 >= start, base[candidate - backslashes - 1] == UInt8(ascii: "\\") { backslashes += 1 }
+                if backslashes % 2 == 0 {
+                    close = candidate
+                    break
                 }
-                length += 1
-                if length > maxStringBytes { return "a string value is longer than \(maxStringBytes) bytes" }
-            } else if byte == UInt8(ascii: "\"") {
-                inString = true
-                length = 0
+                search = candidate + 1
             }
+            guard let close else { return bytes.count - start > maxStringBytes ? tooLong : nil }  // unterminated: to the end
+            if close - start > maxStringBytes { return tooLong }
+            position = close + 1
         }
         return nil
     }

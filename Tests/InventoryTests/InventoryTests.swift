@@ -14,6 +14,23 @@ final class PCIAddressTests: XCTestCase {
         XCTAssertEqual(Array("0000:3b:00.1".utf8).withUnsafeBufferPointer { PCIAddress(utf8: $0) }, address, "the byte form reads the same")
     }
 
+    /// The description is written byte by byte; it must print every address as the four-part
+    /// formula does (and round-trip through the parser), VMD's wide domains included.
+    func testDescriptionOfEveryShapeOfAddress() {
+        for domain in [UInt32(0), 1, 0xa, 0xffff, 0x10000, 0x1_2345] {
+            for bus in [UInt8(0), 0x0f, 0x3b, 0xff] {
+                for device in UInt8(0)...31 {
+                    for function in UInt8(0)...7 {
+                        let address = PCIAddress(domain: domain, bus: bus, device: device, function: function)
+                        let expected = hex(Int(domain), width: 4) + ":" + hex(Int(bus), width: 2) + ":" + hex(Int(device), width: 2) + "." + String(function)
+                        XCTAssertEqual(address.description, expected)
+                        XCTAssertEqual(PCIAddress(address.description), address)
+                    }
+                }
+            }
+        }
+    }
+
     func testRejectsMalformedAddresses() {
         for bad in ["", "0000:04:10", "0000:04:20.0", "0000:04:10.8", "zz:00.0", "0000:004:00.0", "0000:04:00.0 ", "../0000:04:00.0",
                     "0000:04:00.0.1", ":04:00.0", "0000:04:00.", "0000:04.00:0", "000:04:00.0", "0000:04:00:0", "123456789:04:00.0",
