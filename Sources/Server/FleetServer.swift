@@ -112,7 +112,7 @@ public struct FleetServer: Sendable {
     /// Written atomically, so a test or a supervisor never reads half a port number.
     static func writePortFile(_ path: String, port: Int) {
         let temporary = path + ".tmp"
-        FileManager.default.createFile(atPath: temporary, contents: Data("\(port)\n".utf8))
+        guard FileManager.default.createFile(atPath: temporary, contents: Data("\(port)\n".utf8)) else { return }
         _ = rename(temporary, path)
     }
 }

@@ -24,14 +24,8 @@ final class PushTests: XCTestCase {
 
     override func tearDownWithError() throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        for (n, text) in outputs.enumerated() {
-            XCTAssertFalse(text.contains(token), "output \(n) carries the token:\n\(text)")
-        }
         let files = FileManager.default.enumerator(atPath: dir)?.compactMap { $0 as? String } ?? []
-        for file in files where file != "token" {
-            guard let data = FileManager.default.contents(atPath: dir + "/" + file) else { continue }
-            XCTAssertNil(data.range(of: Data(token.utf8)), "\(file) carries the token")
-        }
+        assertNoToken([token], in: files.filter { $0 != "token" }.map { dir + "/" + $0 }, texts: outputs)
     }
 
     private func audit(_ url: String, _ extra: [String] = [], environment: [String: String]? = nil) throws -> ShellResult {

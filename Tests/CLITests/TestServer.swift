@@ -71,9 +71,10 @@ struct Curl {
     }
 }
 
-/// The tokens a test issued must appear nowhere the server or the tools wrote.
+/// The tokens a test issued must appear nowhere the server or the tools wrote: outputs, and
+/// every file under `paths` (folders walked), searched as bytes (database files included).
 func assertNoToken(_ tokens: [String], in paths: [String], texts: [String] = [], file: StaticString = #filePath, line: UInt = #line) {
-    var places: [(String, String)] = texts.enumerated().map { ("output \($0.offset)", $0.element) }
+    var places: [(String, Data)] = texts.enumerated().map { ("output \($0.offset)", Data($0.element.utf8)) }
     for path in paths {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
@@ -81,11 +82,11 @@ func assertNoToken(_ tokens: [String], in paths: [String], texts: [String] = [],
             ? (FileManager.default.enumerator(atPath: path)?.compactMap { $0 as? String }.map { path + "/" + $0 } ?? [])
             : [path]
         for file in files {
-            if let data = FileManager.default.contents(atPath: file) { places.append((file, String(decoding: data, as: UTF8.self))) }
+            if let data = FileManager.default.contents(atPath: file) { places.append((file, data)) }
         }
     }
     for token in tokens where !token.isEmpty {
-        for (name, text) in places where text.contains(token) {
+        for (name, data) in places where data.range(of: Data(token.utf8)) != nil {
             XCTFail("a token appears in \(name)", file: file, line: line)
         }
     }
