@@ -42,6 +42,9 @@ public struct CaptureLayout: Sendable {
     public var cmdline: String { commandDirectory + "/cmdline.txt" }
     public var hostname: String { commandDirectory + "/hostname.txt" }
     public var rawNetlinkDump: String { commandDirectory + "/rtnetlink-getlink.bin" }
+    /// When the capture was taken (one ISO 8601 line): its snapshot carries this time, not the
+    /// time it happened to be read.
+    public var capturedAt: String { commandDirectory + "/captured-at.txt" }
 
     public func ethtoolInfo(_ interface: String) -> String {
         commandDirectory + "/ethtool-i-\(interface).txt"

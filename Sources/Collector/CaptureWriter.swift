@@ -129,6 +129,7 @@ public struct CaptureWriter {
             }
             try store(Array(text.utf8), at: layout.ethtoolInfo(name))
         }
+        try store(Array((Timestamp.storeText(Date()) + "\n").utf8), at: layout.capturedAt)
         try storeFile("/proc/cmdline", at: layout.cmdline)
         var names = utsname()
         uname(&names)

@@ -124,9 +124,18 @@ public struct Collector: Sendable {
             }.first
             host = HostInfo(hostname: options.hostname ?? hostname ?? layout.folderName, kernelRelease: release, kernelCommandLine: cmdline)
         }
+        var capturedAt: Date?
+        switch ReadOnlyFiles.read(layout.capturedAt) {
+        case .contents(let bytes):
+            let line = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isWhitespace).first.map(String.init) ?? ""
+            capturedAt = Timestamp.parse(line)
+            if capturedAt == nil { log.add(.malformed, layout.capturedAt, "not an ISO 8601 time: \(line.prefix(64)); the time of reading is used") }
+        case .missing: break  // captures from before the file existed, and copied trees
+        case .failed(let code): log.add(.unreadable, layout.capturedAt, ReadOnlyFiles.describe(errno: code))
+        }
         var snapshot = assemble(
             sysfs: Sysfs(root: sysfsRoot), network: CaptureNetworkSource(layout: layout), host: host,
-            source: SnapshotSource(kind: .capture, path: path), log: log
+            source: SnapshotSource(kind: .capture, path: path), log: log, collectedAt: capturedAt
         )
         if let mirror {
             // Warnings name the capture's own files, not the temporary mirror.
@@ -138,11 +147,12 @@ public struct Collector: Sendable {
     }
 
     private func assemble(
-        sysfs: Sysfs, network: some NetworkSource, host: HostInfo, source: SnapshotSource, log: WarningLog
+        sysfs: Sysfs, network: some NetworkSource, host: HostInfo, source: SnapshotSource, log: WarningLog,
+        collectedAt: Date? = nil
     ) -> HostSnapshot {
         var log = log
-        // Whole seconds: the JSON form and the store keep no more, and both must give back the same value.
-        let collectedAt = Date(timeIntervalSince1970: options.now().timeIntervalSince1970.rounded(.down))
+        // Milliseconds: the JSON form and the store keep no more, and both must give back the same value.
+        let collectedAt = Timestamp.truncated(collectedAt ?? options.now())
         var pci: PCILibrary?
         do { pci = try PCILibrary(sysfsBusPCI: sysfs.path("bus/pci"), idsPath: options.pciIDsPath) } catch {
             log.add(.unavailable, sysfs.path("bus/pci"), "\(error); PCI names and config space unknown")

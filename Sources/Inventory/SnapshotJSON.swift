@@ -21,7 +21,7 @@ extension HostSnapshot {
             case "toolVersion": toolVersion = try r.string()
             case "collectedAt":
                 let text = try r.string()
-                guard let date = try? Date(text, strategy: .iso8601) else { throw r.fail("not an ISO 8601 time: \(text)") }
+                guard let date = Timestamp.parse(text) else { throw r.fail("not an ISO 8601 time: \(text)") }
                 collectedAt = date
             case "source": source = try SnapshotSource(json: &r)
             case "host": host = try HostInfo(json: &r)

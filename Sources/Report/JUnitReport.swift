@@ -1,3 +1,4 @@
+import Inventory
 import Rules
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -89,7 +90,7 @@ public enum JUnitReport {
 
     /// JUnit's timestamp: ISO 8601 without a zone designator (UTC).
     static func junitTimestamp(_ date: Date) -> String {
-        let text = date.formatted(.iso8601)
+        let text = Timestamp.text(date)
         return text.hasSuffix("Z") ? String(text.dropLast()) : text
     }
 }

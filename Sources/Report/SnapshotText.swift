@@ -100,7 +100,7 @@ public enum SnapshotText {
     }
 
     public static func iso8601(_ date: Date) -> String {
-        date.formatted(.iso8601)
+        Timestamp.text(date)
     }
 
     /// Left-aligned columns separated by two blanks.

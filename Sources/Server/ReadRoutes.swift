@@ -115,7 +115,7 @@ struct ReadRoutes: Sendable {
 
     private func time(_ request: Request, _ name: String) throws -> Date? {
         guard let text = request.uri.queryParameters.get(name) else { return nil }
-        guard let date = try? Date(text, strategy: .iso8601) else { throw APIError.invalid("\(name)=\(text): expected an ISO 8601 time (2026-12-01T10:00:00Z)") }
+        guard let date = Timestamp.parse(text) else { throw APIError.invalid("\(name)=\(text): expected an ISO 8601 time (2026-12-01T10:00:00Z)") }
         return date
     }
 
@@ -156,7 +156,7 @@ extension JSONEncoder {
     static var sorted: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
+        encoder.dateEncodingStrategy = Timestamp.encodingStrategy
         return encoder
     }
 }

@@ -1,4 +1,5 @@
 import GRDB
+import Inventory
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -15,7 +16,7 @@ extension InventoryStore {
     /// Removes observations older than `days` days, keeping every host's latest whatever its age,
     /// then the contents no observation refers to any more (with their device rows).
     public func prune(keepDays days: Int, now: Date = Date()) throws -> PruneResult {
-        let cutoff = now.addingTimeInterval(-Double(days) * 86_400).formatted(.iso8601)
+        let cutoff = Timestamp.storeText(now.addingTimeInterval(-Double(days) * 86_400))
         return try write { db in
             try db.execute(sql: """
                 DELETE FROM observations WHERE collected_at < ?

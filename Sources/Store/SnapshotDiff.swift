@@ -94,8 +94,8 @@ public enum SnapshotDiff {
             for index in Set(oldVFs.keys).union(newVFs.keys).sorted() {
                 let subject = "\(bdf) VF \(index)"
                 guard let a = oldVFs[index], let b = newVFs[index] else {
-                    if let b = newVFs[index] { add(.vfAdded, subject, nil, b.address.description, "VF \(index) added on \(bdf) (\(b.address))") }
-                    if let a = oldVFs[index] { add(.vfRemoved, subject, a.address.description, nil, "VF \(index) removed from \(bdf) (\(a.address))") }
+                    if let b = newVFs[index] { add(.vfAdded, subject, nil, b.address.description, "VF \(index) added on \(bdf) (\(b.address): \(settings(b)))") }
+                    if let a = oldVFs[index] { add(.vfRemoved, subject, a.address.description, nil, "VF \(index) removed from \(bdf) (\(a.address): \(settings(a)))") }
                     continue
                 }
                 vfChanges(a, b, subject: subject, pf: bdf, add: add)
@@ -159,6 +159,12 @@ public enum SnapshotDiff {
 
     private static func linkText(_ l: PCIeLink) -> String {
         "\(l.currentSpeed ?? "?") x\(l.currentWidth.map(String.init) ?? "?")"
+    }
+
+    /// What a VF that came or went was: `MAC 02:00:00:00:10:03, VLAN 100, driver igbvf`.
+    private static func settings(_ vf: VirtualFunction) -> String {
+        let mac = vf.config?.mac ?? vf.effectiveMAC ?? "unknown"
+        return "MAC \(mac), VLAN \(vf.config.map(vlanText) ?? "unknown"), driver \(vf.driver ?? "none")"
     }
 
     private static func vlanText(_ c: VFConfig) -> String {

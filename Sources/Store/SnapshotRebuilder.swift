@@ -218,7 +218,7 @@ enum SnapshotRebuilder {
     }
 
     static func date(_ text: String) throws -> Date {
-        guard let value = try? Date(text, strategy: .iso8601) else { throw StoreError.corrupt("not a timestamp in the store: \(text)") }
+        guard let value = Timestamp.parse(text) else { throw StoreError.corrupt("not a timestamp in the store: \(text)") }
         return value
     }
 }

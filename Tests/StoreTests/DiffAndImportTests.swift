@@ -36,7 +36,7 @@ final class SnapshotDiffTests: XCTestCase {
             "VF 1 MAC changed on 0000:04:00.0: ea:5c:c8:33:3b:64 → 02:00:00:00:20:02",
             "VF 1 trust on → off on 0000:04:00.0",
             "VF 0 VLAN changed on 0000:04:00.0: 100 → 300",
-            "VF 2 removed from 0000:04:00.0 (0000:04:10.4)",
+            "VF 2 removed from 0000:04:00.0 (0000:04:10.4: MAC 02:00:00:00:10:03, VLAN untagged, driver vfio-pci)",
             "VF 0000:04:10.2 rebound igbvf → vfio-pci",
             "device removed from 0000:04:10.4: 82576 Virtual Function [8086:10ca], vfio-pci",
             "IOMMU group members of 0000:01:00.4 changed: shared with [] → [0000:00:1f.0,0000:00:1f.2,0000:00:1f.3]",
@@ -45,6 +45,9 @@ final class SnapshotDiffTests: XCTestCase {
             "IOMMU group members of 0000:00:1f.3 changed: shared with [0000:00:1f.0,0000:00:1f.2] → [0000:00:1f.0,0000:00:1f.2,0000:01:00.4]",
         ])
         XCTAssertEqual(SnapshotDiff.changes(from: old, to: old), [])
+        // A VF that comes back is named with what it came back as, not only its index.
+        XCTAssertTrue(SnapshotDiff.changes(from: new, to: old).map(\.message).contains(
+            "VF 2 added on 0000:04:00.0 (0000:04:10.4: MAC 02:00:00:00:10:03, VLAN untagged, driver vfio-pci)"))
     }
 
     func testRenamedInterfacesAndRenumberedGroupsAreNoChange() throws {
