@@ -49,7 +49,7 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
-        .target(name: "Rules", dependencies: ["Inventory", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Rules", dependencies: ["Inventory", "Store", .product(name: "Yams", package: "Yams")]),
         .target(name: "Report", dependencies: ["Inventory", "Store", "Rules"], exclude: ["audit-report.schema.json"]),
         // Typed C shim over libcurl: curl_easy_setopt is variadic and its options are macros.
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
@@ -85,11 +85,14 @@ let package = Package(
         ),
         // Test-only: fixture builder (derived variants of the real captures) and oracles.
         .target(name: "TestSupport", dependencies: ["Inventory"], path: "Tests/TestSupport"),
+        // The snapshot-walking check engine the fact-based one replaced, kept only as an independent oracle.
+        .target(name: "AuditOracle", dependencies: ["Rules", "Inventory"], path: "Tests/AuditOracle"),
         .executableTarget(
-            name: "sriov-audit-fixtures", dependencies: ["TestSupport", "Collector", "Inventory", "Store"], path: "Tests/FixtureBuilderTool"
+            name: "sriov-audit-fixtures", dependencies: ["TestSupport", "Collector", "Inventory", "Store", "Rules", "AuditOracle"],
+            path: "Tests/FixtureBuilderTool"
         ),
         .testTarget(name: "InventoryTests", dependencies: ["Inventory"]),
-        .testTarget(name: "RulesTests", dependencies: ["Rules", "Inventory", "Collector", "Store", "TestSupport"]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "Inventory", "Collector", "Store", "TestSupport", "AuditOracle"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Inventory", "Collector", "TestSupport"]),
         .testTarget(name: "CollectorTests", dependencies: ["Collector", "Inventory", "Report", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Transport", "Rules", "Inventory", "Collector", "TestSupport"]),

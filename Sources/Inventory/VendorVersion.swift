@@ -1,5 +1,3 @@
-import Inventory
-
 /// A driver or firmware version string as NIC drivers report it, parsed so that versions of the
 /// same family can be ordered.
 ///
@@ -80,6 +78,28 @@ public struct VendorVersion: Sendable, Hashable, CustomStringConvertible {
         case (.nvm(let a, _, _), .dotted(let b)), (.package(_, let a), .dotted(let b)): return Self.compare(a, b)
         case (.dotted(let a), .nvm(let b, _, _)), (.dotted(let a), .package(_, let b)): return Self.compare(a, b)
         default: return nil
+        }
+    }
+
+    /// A text that sorts as the versions order, for SQL (`ORDER BY`, `<`, `GROUP BY`): the
+    /// ordering numbers (dotted: all; NVM: the NVM version, then the combo; Broadcom: the
+    /// package), ten digits each, trailing zero components dropped so that `4.2` and `4.2.0` get
+    /// one key. Nil for an eetrack ID alone, which has no order. Keys of different forms compare
+    /// as ``compare(_:)`` compares them across forms (by those numbers).
+    public var sortKey: String? {
+        func digits(_ numbers: [Int]) -> String {
+            var trimmed = numbers
+            while trimmed.last == 0 { trimmed.removeLast() }
+            return trimmed.map { n in
+                let text = String(max(0, n))
+                return String(repeating: "0", count: max(0, 10 - text.count)) + text
+            }.joined(separator: ".")
+        }
+        switch form {
+        case .dotted(let numbers): return digits(numbers)
+        case .nvm(let nvm, _, let combo): return digits(nvm) + (combo.map { " " + digits($0) } ?? "")
+        case .package(_, let package): return digits(package)
+        case .eetrack: return nil
         }
     }
 

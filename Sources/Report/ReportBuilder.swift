@@ -1,57 +1,54 @@
 import Inventory
 import Rules
+import Store
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
 
-/// Runs an audit and keeps, per host, the few facts reports need besides findings (PF models,
-/// firmware, VF counts), so a fleet can still be fed batch by batch and never held in memory whole.
+/// Runs an audit through ``AuditEngine`` and assembles the report: findings, per-host totals,
+/// and the few facts reports list per host (PF models, firmware, VF counts).
 public struct ReportBuilder {
-    private var session: AuditSession
-    private var hosts: [AuditReport.Host] = []
+    private let engine: AuditEngine
+    private var given: [AuditHost] = []
     private let rulesFile: AuditReport.RulesFile
     private let failOn: Severity
 
-    /// - Parameter rulesSource: the rules file's bytes as read (hashed into the report).
+    /// - Parameter rulesSource: the rules file's bytes as read (hashed into the report, and what
+    ///   per-host results are kept under in a fleet database).
     public init(rules: RuleSet, rulesSource: some Sequence<UInt8>, failOn: Severity) {
-        session = AuditSession(rules: rules)
+        let source = Array(rulesSource)
+        engine = AuditEngine(rules: rules, rulesSource: source)
         self.failOn = failOn
         rulesFile = AuditReport.RulesFile(
-            path: rules.path, sha256: SHA256.hex(rulesSource),
+            path: rules.path, sha256: SHA256.hex(source),
             rules: rules.rules.map {
                 AuditReport.RuleInfo(id: $0.id, check: $0.check.rawValue, severity: $0.severity, description: $0.description,
                                      line: $0.position.line, column: $0.position.column)
             })
     }
 
+    /// Hosts given in memory (capture folders, snapshot files, this host), audited by ``finish(runId:at:)``.
     public mutating func add(_ batch: [AuditHost]) {
-        add(Self.prepare(batch, rules: session.rules))
+        given += batch
     }
 
-    /// The per-host half of an audit for a batch: everything that needs no other host. Pure, so
-    /// a fleet audit prepares batches on every core and ``add(_:)-(PreparedBatch)`` folds them in.
-    public struct PreparedBatch: Sendable {
-        let hosts: [AuditHost]
-        let findings: HostFindings
-        let facts: [AuditReport.Host]
+    /// The report of the hosts given with ``add(_:)``.
+    public func finish(runId: String = UUID().uuidString.lowercased(), at time: Date = Date()) throws -> AuditReport {
+        report(try engine.run(given), runId: runId, at: time)
     }
 
-    public static func prepare(_ batch: [AuditHost], rules: RuleSet) -> PreparedBatch {
-        PreparedBatch(hosts: batch, findings: HostFindings(rules: rules, hosts: batch), facts: batch.map(facts))
+    /// The report of `subjects` from a fleet database, per-host results kept in it for the next run.
+    public func fleet(store: InventoryStore, subjects: [AuditSubject], workers: Int,
+                      runId: String = UUID().uuidString.lowercased(), at time: Date = Date()) throws -> AuditReport {
+        report(try engine.run(store: store, subjects: subjects, workers: workers), runId: runId, at: time)
     }
 
-    /// Adds a prepared batch; batches must come in the order the hosts are to be reported.
-    public mutating func add(_ prepared: PreparedBatch) {
-        session.add(prepared.hosts, hostFindings: prepared.findings)
-        hosts += prepared.facts
-    }
-
-    public func finish(runId: String = UUID().uuidString.lowercased(), at time: Date = Date()) -> AuditReport {
-        let result = session.finish()
+    private func report(_ outcome: AuditEngine.Outcome, runId: String, at time: Date) -> AuditReport {
+        let hosts = outcome.subjects.map { Self.facts($0, pfs: outcome.pfFacts[$0.snapshotID] ?? []) }
         var counts: [String: (pass: Int, warn: Int, fail: Int, blocking: Int)] = [:]
-        for finding in result.findings {
+        for finding in outcome.findings {
             var c = counts[finding.host] ?? (0, 0, 0, 0)
             switch finding.status {
             case .pass: c.pass += 1
@@ -72,24 +69,22 @@ public struct ReportBuilder {
         let summary = AuditReport.Summary(
             hosts: reportHosts.count, pass: reportHosts.reduce(0) { $0 + $1.pass }, warn: reportHosts.reduce(0) { $0 + $1.warn },
             fail: reportHosts.reduce(0) { $0 + $1.fail }, blocking: blocking, compliant: blocking == 0)
+        // A run's time in whole seconds, as reports have always given it (JUnit's timestamp has no fraction).
         return AuditReport(
-            schemaVersion: AuditReport.schemaVersion, runId: runId, generatedAt: time,
+            schemaVersion: AuditReport.schemaVersion, runId: runId, generatedAt: Date(timeIntervalSince1970: time.timeIntervalSince1970.rounded(.down)),
             tool: .init(name: "sriov-audit", version: SriovAuditVersion.current), rules: rulesFile, failOn: failOn,
-            hosts: reportHosts, findings: result.findings, summary: summary)
+            hosts: reportHosts, findings: outcome.findings, summary: summary)
     }
 
-    static func facts(_ host: AuditHost) -> AuditReport.Host {
-        let snapshot = host.snapshot
-        let pfs = snapshot.physicalFunctions.map { pf -> AuditReport.PF in
-            let device = host.device(at: pf.address)
-            return AuditReport.PF(
-                bdf: pf.address.description, interface: pf.interfaces.first, model: device?.modelKey ?? "unknown",
-                modelName: device?.modelName ?? "unknown model",
-                driver: device?.driver ?? pf.driverInfo?.driver, driverVersion: pf.reportedDriverVersion,
-                firmwareVersion: pf.reportedFirmware, numVFs: pf.numVFs, totalVFs: pf.totalVFs)
+    static func facts(_ subject: AuditSubject, pfs: [PFFact]) -> AuditReport.Host {
+        let list = pfs.compactMap(\.pf).map { pf in
+            AuditReport.PF(
+                bdf: pf.address.description, interface: pf.interfaces.first, model: pf.device?.modelKey ?? "unknown",
+                modelName: pf.device?.modelName ?? "unknown model", driver: pf.driver, driverVersion: pf.driverVersion,
+                firmwareVersion: pf.firmware, numVFs: pf.numVFs, totalVFs: pf.totalVFs)
         }
         return AuditReport.Host(
-            name: host.name, labels: host.labels, collectedAt: snapshot.collectedAt, kernelRelease: snapshot.host.kernelRelease,
-            status: .pass, pass: 0, warn: 0, fail: 0, blocking: 0, physicalFunctions: pfs)
+            name: subject.hostname, labels: subject.labels, collectedAt: subject.collectedAt, kernelRelease: subject.kernelRelease,
+            status: .pass, pass: 0, warn: 0, fail: 0, blocking: 0, physicalFunctions: list)
     }
 }

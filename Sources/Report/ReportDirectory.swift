@@ -19,8 +19,9 @@ public struct ReportDirectory {
         self.path = path
     }
 
-    /// Writes every format; returns the paths written, history file first.
-    public func write(_ report: AuditReport, formats: [ReportFormat]) throws -> [String] {
+    /// Writes every format; returns the paths written, history file first. `renderedJSON`, when
+    /// given, is the report's JSON already rendered (for a push): written as it is, not again.
+    public func write(_ report: AuditReport, formats: [ReportFormat], renderedJSON: String? = nil) throws -> [String] {
         try AtomicFile.makeDirectories(path)
         var written: [String] = []
         let stem = "\(Self.safeName(report.subject))-\(Self.stamp(report.generatedAt))-\(report.runId.prefix(8))"
@@ -32,7 +33,11 @@ public struct ReportDirectory {
                 continue
             }
             let target = "\(path)/\(stem).\(format.fileExtension)"
-            try Self.render(report, as: format, to: target)
+            if format == .json, let renderedJSON {
+                try AtomicFile.write(renderedJSON, to: target)
+            } else {
+                try Self.render(report, as: format, to: target)
+            }
             try AtomicFile.copy(target, to: latest)
             written += [target, latest]
         }

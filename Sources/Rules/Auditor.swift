@@ -11,9 +11,8 @@ public struct AuditResult: Codable, Sendable {
     }
 }
 
-/// Runs a rule set over hosts. Per-host checks look at one snapshot at a time; fleet checks
-/// (MAC uniqueness, VLAN ownership, firmware alignment) keep only compact keys per host, so hosts
-/// can be fed in batches (``AuditSession``) and a fleet never has to be in memory at once.
+/// Audits hosts given in memory against a rule set, through ``AuditEngine`` (a private
+/// in-memory store): the short way for tools and tests.
 public struct Auditor: Sendable {
     public let rules: RuleSet
 
@@ -21,59 +20,8 @@ public struct Auditor: Sendable {
         self.rules = rules
     }
 
-    public func audit(_ hosts: [AuditHost]) -> AuditResult {
-        var session = AuditSession(rules: rules)
-        session.add(hosts)
-        return session.finish()
-    }
-}
-
-/// An audit fed host by host (or batch by batch).
-public struct AuditSession {
-    public let rules: RuleSet
-    private var hosts: [String] = []
-    /// Per-host findings by rule position: the report's order (rule, then host) without a sort.
-    private var perRule: [[Finding]]
-    private var fleet: [(position: Int, check: FleetCheck)]
-
-    public init(rules: RuleSet) {
-        self.rules = rules
-        perRule = Array(repeating: [], count: rules.rules.count)
-        fleet = rules.rules.enumerated().filter { FleetCheck.isFleet($0.element.check) }.map { ($0.offset, FleetCheck($0.element)) }
-    }
-
-    public mutating func add(_ batch: [AuditHost]) {
-        add(batch, hostFindings: HostFindings(rules: rules, hosts: batch))
-    }
-
-    /// Adds a batch whose per-host findings were already worked out (possibly on another thread).
-    public mutating func add(_ batch: [AuditHost], hostFindings: HostFindings) {
-        for (position, findings) in hostFindings.perRule.enumerated() where !findings.isEmpty {
-            perRule[position] += findings
-        }
-        for host in batch {
-            hosts.append(host.name)
-            for i in fleet.indices { fleet[i].check.add(host) }
-        }
-    }
-
-    /// The findings in rule order (a stable order: per host as the checks produced them).
-    public func finish() -> AuditResult {
-        var byRule = perRule
-        for (position, check) in fleet { byRule[position] = check.finish() }
-        return AuditResult(hosts: hosts, findings: Array(byRule.joined()))
-    }
-}
-
-/// The findings of every rule that looks at one host at a time, for a batch of hosts, by rule
-/// position (hosts in batch order). It needs nothing from other hosts, so a fleet audit works it
-/// out on several threads and hands it to ``AuditSession/add(_:hostFindings:)`` in order.
-public struct HostFindings: Sendable {
-    let perRule: [[Finding]]
-
-    public init(rules: RuleSet, hosts: [AuditHost]) {
-        perRule = rules.rules.map { rule in
-            FleetCheck.isFleet(rule.check) ? [] : hosts.flatMap { HostChecks.run(rule, $0) }
-        }
+    public func audit(_ hosts: [AuditHost]) throws -> AuditResult {
+        let outcome = try AuditEngine(rules: rules).run(hosts)
+        return AuditResult(hosts: outcome.subjects.map(\.hostname), findings: outcome.findings)
     }
 }

@@ -1,13 +1,13 @@
 import Inventory
 
-/// The checks that look at one host at a time.
+/// The checks that look at one host at a time, over its audit facts.
 enum HostChecks {
-    static func run(_ rule: Rule, _ host: AuditHost) -> [Finding] {
+    static func run(_ rule: Rule, _ host: FactsHost) -> [Finding] {
         let name = host.name
         switch (rule.check, rule.parameters) {
         case (.iommuEnabled, _):
-            guard rule.selector.matchesHost(host) else { return [] }
-            let iommu = host.snapshot.iommu
+            guard rule.selector.matchesLabels(host.labels) else { return [] }
+            let iommu = host.facts.iommu
             switch iommu.enabled {
             case true?:
                 return [rule.pass(host: name, "IOMMU is enabled (\(iommu.units.map { $0.joined(separator: ",") } ?? "units unknown"); \(iommu.groupCount) groups)")]
@@ -25,18 +25,18 @@ enum HostChecks {
             return capacity(rule, host, perPF, perHost, fraction)
         case (.vfDriver, .vfDriver(let allowed)):
             // A netdev-only VF table entry has no PCI function to bind.
-            return perVF(rule, host, what: "VFs bound to an allowed driver", applies: { $0.vf != nil }) { vf in
-                guard let v = vf.vf else { return nil }
-                guard let driver = v.driver else {
-                    return ("VF \(v.index) of \(vf.pfAddress.map { "\($0)" } ?? "?") has no driver", "bind it: echo \(v.address) > /sys/bus/pci/drivers/DRIVER/bind (or enable sriov_drivers_autoprobe)", ["driver": "none"])
+            return perVF(rule, host, what: "VFs bound to an allowed driver", applies: { $0.isPCI }) { vf in
+                guard let address = vf.vf.address else { return nil }
+                guard let driver = vf.vf.driver else {
+                    return ("VF \(vf.index) of \(vf.pfAddress.map { "\($0)" } ?? "?") has no driver", "bind it: echo \(address) > /sys/bus/pci/drivers/DRIVER/bind (or enable sriov_drivers_autoprobe)", ["driver": "none"])
                 }
                 return allowed.contains(driver) ? nil
-                    : ("VF \(v.index) is bound to \(driver), not one of \(allowed.joined(separator: ", "))", "rebind it to an allowed driver", ["driver": driver])
+                    : ("VF \(vf.index) is bound to \(driver), not one of \(allowed.joined(separator: ", "))", "rebind it to an allowed driver", ["driver": driver])
             }
         case (.macValid, .macValid(let zeroPolicy, let local)):
             // VFs with no MAC at all (NVMe, accelerators) are not counted as checked.
-            return perVF(rule, host, what: "VF MACs valid", applies: { $0.config != nil || $0.vf?.effectiveMAC != nil }, readsTable: { _ in true }) { vf in
-                for (kind, mac) in [("admin", vf.config?.mac), ("netdev", vf.vf?.effectiveMAC)] {
+            return perVF(rule, host, what: "VF MACs valid", applies: { $0.config != nil || $0.vf.netdevMAC != nil }, readsTable: { _ in true }) { vf in
+                for (kind, mac) in [("admin", vf.config?.mac), ("netdev", vf.vf.netdevMAC)] {
                     guard let mac, let first = firstOctet(mac) else { continue }
                     if first & 1 == 1 {
                         return ("\(vf.subject) has a \(mac == "ff:ff:ff:ff:ff:ff" ? "broadcast" : "multicast") \(kind) MAC \(mac)",
@@ -71,15 +71,10 @@ enum HostChecks {
             }
         case (.vfSecurity, .vfSecurity(let exempt)):
             // Exempted VFs and VFs whose driver reports no settings are not counted as checked.
-            let isExempt = { (pfAddress: PCIAddress?, pfInterface: String?) -> Bool in
-                if let pf = pfAddress, let view = host.pfByAddress[pf], exempt.contains(where: { $0.matches(view) }) { return true }
-                if pfAddress == nil, let name = pfInterface, let interface = host.snapshot.interface(named: name),
-                   exempt.contains(where: { $0.matches(interface: interface, host: host) }) { return true }
-                return false
-            }
-            let applies = { (vf: VFView) -> Bool in !isExempt(vf.pfAddress, vf.pfInterface) && vf.config != nil }
+            let isExempt = { (owner: AuditFacts.VF.Owner) -> Bool in exempt.contains { host.selects($0, owner: owner) } }
+            let applies = { (vf: VFView) -> Bool in !isExempt(vf.vf.owner) && vf.config != nil }
             return perVF(rule, host, what: "VFs with spoofchk on and trust off", applies: applies,
-                         readsTable: { !isExempt($0.pfAddress, $0.interface) }) { vf in
+                         readsTable: { !isExempt($0.owner) }) { vf in
                 guard let c = vf.config else { return nil }
                 var problems: [String] = []
                 switch c.spoofCheck {
@@ -101,7 +96,7 @@ enum HostChecks {
             let firmware = rule.check == .firmwareMinimum
             return perPF(rule, host, what: firmware ? "PF firmware at or above the floor" : "PF drivers at or above the floor") { view in
                 guard let text = firmware ? view.firmware : view.driverVersion else {
-                    return view.pf.driverInfo == nil ? nil : ("\(view.modelName) reports no \(firmware ? "firmware" : "driver") version", nil, [:])
+                    return !view.pf.hasDriverInfo ? nil : ("\(view.modelName) reports no \(firmware ? "firmware" : "driver") version", nil, [:])
                 }
                 guard let version = VendorVersion(text) else {
                     return ("\(firmware ? "firmware" : "driver") version \"\(text)\" cannot be parsed", "check `ethtool -i \(view.pf.interfaces.first ?? "IFACE")`", ["version": text])
@@ -130,8 +125,8 @@ enum HostChecks {
     /// one PASS that counts the VFs actually checked. A check that reads the VF table's settings
     /// (`readsTable` given) also reports each selected PF whose table is partial and that
     /// `readsTable` accepts as "cannot judge", which rules out that PASS.
-    private static func perVF(_ rule: Rule, _ host: AuditHost, what: String, applies: (VFView) -> Bool = { _ in true },
-                              readsTable: ((IncompleteVFTable) -> Bool)? = nil,
+    private static func perVF(_ rule: Rule, _ host: FactsHost, what: String, applies: (VFView) -> Bool = { _ in true },
+                              readsTable: ((AuditFacts.IncompleteTable) -> Bool)? = nil,
                               _ check: (VFView) -> (String, String?, [String: String])?) -> [Finding] {
         let vfs = host.vfViews(rule.selector).filter(applies)
         var findings: [Finding] = []
@@ -142,14 +137,14 @@ enum HostChecks {
         }
         if let readsTable {
             for table in host.incompleteVFTables(rule.selector) where readsTable(table) {
-                findings.append(rule.cannotJudge(host: host.name, table))
+                findings.append(rule.cannotJudge(host: host.name, table, pfAddress: host.pfAddress(of: table)))
             }
         }
         if findings.isEmpty, !vfs.isEmpty { findings.append(rule.pass(host: host.name, "\(vfs.count) \(what)")) }
         return findings
     }
 
-    private static func perPF(_ rule: Rule, _ host: AuditHost, what: String,
+    private static func perPF(_ rule: Rule, _ host: FactsHost, what: String,
                               _ check: (PFView) -> (String, String?, [String: String])?) -> [Finding] {
         let pfs = host.pfViews.filter { rule.selector.matches($0) }
         var findings: [Finding] = []
@@ -162,21 +157,23 @@ enum HostChecks {
         return findings
     }
 
-    private static func isolation(_ rule: Rule, _ host: AuditHost) -> [Finding] {
-        let snapshot = host.snapshot
-        let groups = Dictionary(snapshot.iommuGroups.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    private static func isolation(_ rule: Rule, _ host: FactsHost) -> [Finding] {
+        let iommu = host.facts.iommu
+        let isolation = host.facts.isolation
+        let groups = Dictionary(isolation.groups.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let pfs = Set(host.pfViews.filter { rule.selector.matches($0) }.map(\.pf.address))
-        let subjects = snapshot.pciDevices.filter { device in
-            device.physicalFunction.map { pfs.contains($0) } ?? false || (isVFIO(device.driver) && rule.selector.matchesHost(host))
+        let hostSelected = rule.selector.matchesLabels(host.labels)
+        let subjects = isolation.subjects.filter { device in
+            device.physicalFunction.map { pfs.contains($0) } ?? false || (AuditFacts.isVFIO(device.driver) && hostSelected)
         }
         // A source without IOMMU groups (a partial sysfs copy) says nothing about isolation: one
         // finding that says so, not a "no group" per device that may well have one.
-        if snapshot.iommu.enabled == nil, !subjects.isEmpty {
+        if iommu.enabled == nil, !subjects.isEmpty {
             return [rule.violation(host: host.name, "IOMMU groups are not in this snapshot: the isolation of \(subjects.count) VFs and vfio-pci devices cannot be judged",
                                    hint: "collect live or with `sriov-audit capture`, which include /sys/kernel/iommu_groups")]
         }
         // With the IOMMU off (or VFIO in no-IOMMU mode) nothing is isolated, whatever the groups say.
-        if snapshot.iommu.enabled == false, !subjects.isEmpty {
+        if iommu.enabled == false, !subjects.isEmpty {
             return [rule.violation(host: host.name, "the IOMMU is off: \(subjects.count) VFs and vfio-pci devices have no DMA isolation at all",
                                    hint: "enable VT-d/AMD-Vi and boot with intel_iommu=on or amd_iommu=on before giving VFs to guests")]
         }
@@ -185,8 +182,8 @@ enum HostChecks {
         for device in subjects {
             checked += 1
             let bdf = device.address.description
-            guard let number = device.iommuGroup else {
-                if snapshot.iommu.enabled == true {
+            guard let number = device.group else {
+                if iommu.enabled == true {
                     findings.append(rule.violation(host: host.name, bdf: bdf, "\(bdf) has no IOMMU group although the IOMMU is on",
                                                    hint: "check dmesg for DMAR/AMD-Vi errors about this device"))
                 }
@@ -194,9 +191,9 @@ enum HostChecks {
             }
             guard let group = groups[number] else { continue }
             let others = group.members.filter { $0 != device.address }
-            let unsafe = others.filter { !isHarmlessGroupPeer(host.device(at: $0)?.driver) }
+            let unsafe = others.filter { !isHarmlessGroupPeer(isolation.memberDrivers[$0]) }
             if !unsafe.isEmpty || !group.otherMembers.isEmpty {
-                let members = (others.map { "\($0) (\(host.device(at: $0)?.driver ?? "unbound"))" } + group.otherMembers).joined(separator: ", ")
+                let members = (others.map { "\($0) (\(isolation.memberDrivers[$0] ?? "unbound"))" } + group.otherMembers).joined(separator: ", ")
                 findings.append(rule.violation(
                     host: host.name, bdf: bdf, "\(bdf) shares IOMMU group \(number) with \(members)",
                     hint: "a guest given \(bdf) can reach its group peers: enable ACS on the upstream bridges, move the device, or give the whole group to vfio-pci",
@@ -207,7 +204,7 @@ enum HostChecks {
         return findings
     }
 
-    private static func capacity(_ rule: Rule, _ host: AuditHost, _ perPF: Int?, _ perHost: Int?, _ fraction: Double?) -> [Finding] {
+    private static func capacity(_ rule: Rule, _ host: FactsHost, _ perPF: Int?, _ perHost: Int?, _ fraction: Double?) -> [Finding] {
         let pfs = host.pfViews.filter { rule.selector.matches($0) }
         var findings: [Finding] = []
         var total = 0
@@ -223,10 +220,10 @@ enum HostChecks {
             if let totalVFs = pf.totalVFs, num > totalVFs {
                 add("numvfs \(num) exceeds totalvfs \(totalVFs)", "lower sriov_numvfs; the firmware caps this PF at \(totalVFs)")
             }
-            if pf.virtualFunctions.count != num {
-                add("\(num) VFs announced but \(pf.virtualFunctions.count) present (partial creation)",
+            if pf.presentVFs != num {
+                add("\(num) VFs announced but \(pf.presentVFs) present (partial creation)",
                     "write 0 to sriov_numvfs, then \(num) again; check dmesg for ENOMEM (pci=realloc) or ENOSPC (MSI-X)",
-                    ["present": String(pf.virtualFunctions.count)])
+                    ["present": String(pf.presentVFs)])
             }
             if let perPF, num > perPF { add("\(num) VFs exceed the policy ceiling of \(perPF) per PF", "lower sriov_numvfs") }
             if let fraction, let totalVFs = pf.totalVFs, totalVFs > 0, Double(num) > fraction * Double(totalVFs) {
@@ -241,19 +238,13 @@ enum HostChecks {
         return findings
     }
 
-    /// vfio-pci and its vendor variants (mlx5_vfio_pci, hisi_acc_vfio_pci, pds_vfio_pci, ...).
-    static func isVFIO(_ driver: String?) -> Bool {
-        guard let driver else { return false }
-        return driver == "vfio-pci" || driver.hasSuffix("vfio_pci") || driver.hasSuffix("vfio-pci")
-    }
-
     /// A group peer that cannot be used to reach an assigned device: unbound, given to VFIO as
     /// well, or bound to a driver the kernel lets share a group with a VFIO user because it does
     /// no DMA of its own (`driver_managed_dma`: the PCIe port driver and pci-stub). This is the
     /// same test the kernel makes before it lets VFIO take the group.
     static func isHarmlessGroupPeer(_ driver: String?) -> Bool {
         guard let driver else { return true }
-        return isVFIO(driver) || driver == "pcieport" || driver == "pci-stub"
+        return AuditFacts.isVFIO(driver) || driver == "pcieport" || driver == "pci-stub"
     }
 
     static func firstOctet(_ mac: String) -> UInt8? {

@@ -1,4 +1,5 @@
 import Inventory
+import Store
 
 /// A planned roll-out: new firmware (and optionally driver or kernel) on every PF of a model.
 ///
@@ -19,39 +20,30 @@ public struct UpgradePlan: Sendable {
         self.kernel = kernel
     }
 
-    public func matches(_ device: PCIDevice) -> Bool {
+    public func matches(_ device: AuditFacts.Device) -> Bool {
         let m = model.lowercased()
         if m == device.vendorDevice || m == device.modelKey { return true }
         return glob(model, device.deviceName ?? "")
     }
 
-    /// The snapshot as it would be after the roll-out, and how many PFs the plan touched.
-    public func apply(to snapshot: HostSnapshot) -> (HostSnapshot, Int) {
-        var s = snapshot
-        let oldKernel = s.host.kernelRelease
-        if let kernel { s.host.kernelRelease = kernel }
-        let devices = Dictionary(s.pciDevices.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
-        var touched = 0
-        var touchedInterfaces = Set<String>()
-        for p in s.physicalFunctions.indices {
-            guard let device = devices[s.physicalFunctions[p].address], matches(device), s.physicalFunctions[p].driverInfo != nil else { continue }
-            touched += 1
-            update(&s.physicalFunctions[p].driverInfo, oldKernel: oldKernel)
-            touchedInterfaces.formUnion(s.physicalFunctions[p].interfaces)
+    /// The PF as it would be after the roll-out; nil when the plan does not touch it (another
+    /// model, or no driver information to update).
+    public func apply(to pf: AuditFacts.PF, kernelRelease: String?) -> AuditFacts.PF? {
+        guard let device = pf.device, matches(device), pf.hasDriverInfo else { return nil }
+        var planned = pf
+        if let firmware { planned.firmware = Self.reported(firmware) }
+        if let driver {
+            planned.driverVersion = Self.reported(driver)
+        } else if let kernel, let kernelRelease, pf.driverVersion == kernelRelease {
+            planned.driverVersion = Self.reported(kernel)  // an in-tree driver reports the kernel release as its version
         }
-        for i in s.interfaces.indices where touchedInterfaces.contains(s.interfaces[i].name) {
-            update(&s.interfaces[i].driverInfo, oldKernel: oldKernel)
-        }
-        return (s, touched)
+        return planned
     }
 
-    private func update(_ info: inout DriverInfo?, oldKernel: String?) {
-        if let firmware { info?.firmwareVersion = firmware }
-        if let driver {
-            info?.version = driver
-        } else if let kernel, let oldKernel, info?.version == oldKernel {
-            info?.version = kernel  // an in-tree driver reports the kernel release as its version
-        }
+    /// A version as `ethtool -i` reports it: without padding, nil when blank.
+    private static func reported(_ text: String) -> String? {
+        let trimmed = text.trimmingBlanks
+        return trimmed.isEmpty ? nil : trimmed
     }
 }
 
@@ -68,47 +60,78 @@ public struct UpgradeImpact: Codable, Sendable {
 
     public var hosts: [Host]
 
-    public static func evaluate(_ plan: UpgradePlan, rules: RuleSet, hosts: [AuditHost]) -> UpgradeImpact {
-        var evaluation = Evaluation(plan: plan, rules: rules)
-        evaluation.add(hosts)
-        return evaluation.finish()
+    /// Only the rules that read versions can change verdict under a roll-out (the firmware and
+    /// driver floors, the compatibility matrix, firmware alignment): they are evaluated as the
+    /// hosts are and as they would be, over the PF facts alone; every other rule gives the same
+    /// findings before and after.
+    static func readsVersions(_ check: CheckKind) -> Bool {
+        check == .firmwareMinimum || check == .driverMinimum || check == .driverFirmwareCompat || check == .firmwareAligned
     }
 
-    /// The same fed in batches: two audits side by side, as the hosts are and as they would be.
-    public struct Evaluation {
-        let plan: UpgradePlan
-        private var before: AuditSession
-        private var after: AuditSession
-        private var touched: [(String, Int)] = []
+    /// Hosts given in memory (stored in a private in-memory store first).
+    public static func evaluate(_ plan: UpgradePlan, rules: RuleSet, hosts: [AuditHost]) throws -> UpgradeImpact {
+        let store = try InventoryStore.inMemory()
+        let subjects = try AuditEngine.storeSubjects(hosts, in: store)
+        return try evaluate(plan, rules: rules, store: store, subjects: subjects)
+    }
 
-        public init(plan: UpgradePlan, rules: RuleSet) {
-            self.plan = plan
-            before = AuditSession(rules: rules)
-            after = AuditSession(rules: rules)
-        }
-
-        public mutating func add(_ hosts: [AuditHost]) {
-            before.add(hosts)
-            var planned: [AuditHost] = []
-            for host in hosts {
-                let (snapshot, count) = plan.apply(to: host.snapshot)
-                touched.append((host.name, count))
-                planned.append(AuditHost(snapshot: snapshot, labels: host.labels))
+    public static func evaluate(_ plan: UpgradePlan, rules: RuleSet, store: InventoryStore, subjects: [AuditSubject]) throws -> UpgradeImpact {
+        let pfFacts = try store.pfFacts(of: Array(Set(subjects.map(\.snapshotID))))
+        var touched: [Int] = []
+        var overrides: [VersionOverride] = []
+        var before: [FactsHost] = []
+        var after: [FactsHost] = []
+        for subject in subjects {
+            let facts = pfFacts[subject.snapshotID] ?? []
+            var pfs: [AuditFacts.PF] = []
+            var planned: [AuditFacts.PF] = []
+            var count = 0
+            for fact in facts {
+                guard let pf = fact.pf else { continue }
+                pfs.append(pf)
+                if let new = plan.apply(to: pf, kernelRelease: subject.kernelRelease) {
+                    count += 1
+                    planned.append(new)
+                    overrides.append(VersionOverride(seq: subject.seq, owner: FactOwner.code(fact.owner), firmware: new.firmware, driverVersion: new.driverVersion))
+                } else {
+                    planned.append(pf)
+                }
             }
-            after.add(planned)
+            touched.append(count)
+            before.append(FactsHost(name: subject.hostname, labels: subject.labels, facts: .pfsOnly(pfs, subject)))
+            after.append(FactsHost(name: subject.hostname, labels: subject.labels, facts: .pfsOnly(planned, subject)))
         }
+        var old: [Finding] = []
+        var new: [Finding] = []
+        for rule in rules.rules where readsVersions(rule.check) {
+            if FleetRule.isFleet(rule.check) {
+                let fleet = FleetRule(rule: rule, subjects: subjects, pfFacts: pfFacts, store: store)
+                old += try fleet.findings(direct: [])
+                new += try fleet.findings(direct: [], overrides: overrides)
+            } else {
+                old += before.flatMap { HostChecks.run(rule, $0) }
+                new += after.flatMap { HostChecks.run(rule, $0) }
+            }
+        }
+        old = old.filter { $0.status != .pass }
+        new = new.filter { $0.status != .pass }
+        func key(_ f: Finding) -> String { "\(f.rule)|\(f.host)|\(f.bdf ?? "")" }
+        let oldKeys = Set(old.map(key)), newKeys = Set(new.map(key))
+        var newByHost: [String: [Finding]] = [:], clearedByHost: [String: [Finding]] = [:]
+        for f in new where !oldKeys.contains(key(f)) { newByHost[f.host, default: []].append(f) }
+        for f in old where !newKeys.contains(key(f)) { clearedByHost[f.host, default: []].append(f) }
+        return UpgradeImpact(hosts: zip(subjects, touched).map { subject, count in
+            Host(host: subject.hostname, pfsTouched: count, newFindings: newByHost[subject.hostname] ?? [],
+                 resolvedFindings: clearedByHost[subject.hostname] ?? [])
+        })
+    }
+}
 
-        public func finish() -> UpgradeImpact {
-            let old = before.finish().findings.filter { $0.status != .pass }
-            let new = after.finish().findings.filter { $0.status != .pass }
-            func key(_ f: Finding) -> String { "\(f.rule)|\(f.host)|\(f.bdf ?? "")" }
-            let oldKeys = Set(old.map(key)), newKeys = Set(new.map(key))
-            var newByHost: [String: [Finding]] = [:], clearedByHost: [String: [Finding]] = [:]
-            for f in new where !oldKeys.contains(key(f)) { newByHost[f.host, default: []].append(f) }
-            for f in old where !newKeys.contains(key(f)) { clearedByHost[f.host, default: []].append(f) }
-            return UpgradeImpact(hosts: touched.map { name, count in
-                Host(host: name, pfsTouched: count, newFindings: newByHost[name] ?? [], resolvedFindings: clearedByHost[name] ?? [])
-            })
-        }
+extension AuditFacts {
+    /// Facts holding only PCI PFs: all the version-reading checks look at.
+    static func pfsOnly(_ pfs: [PF], _ subject: AuditSubject) -> AuditFacts {
+        AuditFacts(hostname: subject.hostname, kernelRelease: subject.kernelRelease,
+                   iommu: IOMMUState(enabled: nil, units: nil, groupCount: 0, commandLineOptions: []), pfs: pfs, netdevPFs: [], vfs: [],
+                   interfaceMACs: [], incompleteTables: [], isolation: Isolation(subjects: [], groups: [], memberDrivers: [:]))
     }
 }

@@ -1,3 +1,5 @@
+import Inventory
+
 /// A set of versions written the way operators write floors and windows: `>=22.36.1010`,
 /// `>=4.20 <4.40`, `=0x800006f1`, `*`. Conditions are separated by blanks or commas and all must hold.
 public struct VersionRange: Sendable, Hashable, CustomStringConvertible {

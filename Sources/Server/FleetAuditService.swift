@@ -52,19 +52,18 @@ struct FleetAuditService: Service {
 
     /// One audit, on a thread of the pool (it reads the whole fleet and writes files).
     func auditOnce() throws -> Outcome {
-        let store = try InventoryStore(path: database, readOnly: true)
-        var builder = ReportBuilder(rules: schedule.rules, rulesSource: schedule.rulesSource, failOn: schedule.failOn)
-        let rules = schedule.rules
-        try store.forEachLatestSnapshot(
-            matching: [:], workers: max(1, System.coreCount - 1),
-            prepare: { batch in ReportBuilder.prepare(batch.map { AuditHost(snapshot: $0.snapshot, labels: $0.labels) }, rules: rules) }
-        ) { builder.add($0) }
-        let report = builder.finish()
+        // Writable: per-host results are kept for the next run, so a run re-checks only the hosts
+        // whose content changed since.
+        let store = try InventoryStore(path: database)
+        let subjects = try store.latestSubjects()
         // An empty fleet is not a compliant one: nothing is written, and the run does not count as a success.
-        guard !report.hosts.isEmpty else { return Outcome(hosts: 0, compliant: false, findings: [:], delivered: true) }
+        guard !subjects.isEmpty else { return Outcome(hosts: 0, compliant: false, findings: [:], delivered: true) }
+        let builder = ReportBuilder(rules: schedule.rules, rulesSource: schedule.rulesSource, failOn: schedule.failOn)
+        let report = try builder.fleet(store: store, subjects: subjects, workers: max(1, System.coreCount - 1))
+        let json = try AuditJSON.render(report)  // once: the report file and the forwarded body are this text
         let directory = ReportDirectory(path: schedule.out)
         try AtomicFile.makeDirectories(schedule.out)
-        _ = try directory.write(report, formats: schedule.formats)
+        _ = try directory.write(report, formats: schedule.formats, renderedJSON: json)
         _ = try directory.prune(subject: report.subject, keep: schedule.keepRuns)
         var counts: [ServerMetrics.FindingKey: Int] = [:]
         for finding in report.findings {
@@ -73,7 +72,7 @@ struct FleetAuditService: Service {
         var delivered = true
         if !schedule.push.isEmpty {
             let pusher = Pusher(policy: schedule.pushPolicy, spool: Spool(directory: schedule.spool), notify: { line in logger.warning("\(line)") })
-            let payload = Payload(body: Array(try AuditJSON.render(report).utf8), idempotencyKey: report.runId, kind: "audit-report")
+            let payload = Payload(body: Array(json.utf8), idempotencyKey: report.runId, kind: "audit-report")
             for target in schedule.push {
                 switch try pusher.push(payload, to: target) {
                 case .delivered: break

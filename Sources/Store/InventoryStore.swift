@@ -19,8 +19,10 @@ public final class InventoryStore: @unchecked Sendable {
     let queue: DatabaseQueue
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
-    /// `readOnly` opens an existing file without creating or migrating it.
-    public init(path: String, readOnly: Bool = false) throws {
+    /// `readOnly` opens an existing file without creating or migrating it. Opened writable, a
+    /// database from before audit facts existed gets them derived once, `factsProgress(done,
+    /// total)` telling how far that is.
+    public init(path: String, readOnly: Bool = false, factsProgress: (Int, Int) -> Void = { _, _ in }) throws {
         self.path = path
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
@@ -59,6 +61,25 @@ public final class InventoryStore: @unchecked Sendable {
             }
         }
         try checkSchema(migrate: !readOnly)
+        if !readOnly { try deriveMissingFacts(progress: factsProgress) }
+    }
+
+    /// A private database in memory, gone with the value: audits of capture folders and snapshot
+    /// files store their hosts here and are audited exactly as a fleet database is.
+    public static func inMemory() throws -> InventoryStore {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        do {
+            return try InventoryStore(path: ":memory:", queue: DatabaseQueue(configuration: configuration))
+        } catch {
+            throw StoreError.cannotOpen(path: ":memory:", reason: Self.reason(error))
+        }
+    }
+
+    private init(path: String, queue: DatabaseQueue) throws {
+        self.path = path
+        self.queue = queue
+        try checkSchema(migrate: true)
     }
 
     private func checkSchema(migrate: Bool) throws {

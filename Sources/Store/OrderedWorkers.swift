@@ -8,7 +8,7 @@ import Synchronization
 /// At most `window` jobs are started ahead of the one the caller is waiting for, so memory stays
 /// bounded. The first error (a job's or the caller's) stops the rest; the workers are always
 /// joined before ``run(count:workers:window:makeWorker:consume:)`` returns.
-enum OrderedWorkers<Output: Sendable> {
+public enum OrderedWorkers<Output: Sendable> {
     private struct State {
         var nextJob = 0
         var done: [Int: Output] = [:]
@@ -18,7 +18,7 @@ enum OrderedWorkers<Output: Sendable> {
 
     /// - Parameter makeWorker: called once on each worker thread; returns that thread's job
     ///   function (which may hold per-thread resources, such as its own database connection).
-    static func run(
+    public static func run(
         count: Int, workers: Int, window: Int,
         makeWorker: @escaping @Sendable () throws -> (Int) throws -> Output,
         consume: (Output) throws -> Void

@@ -3,6 +3,8 @@ enum SQLValue: Hashable, Sendable {
     case null
     case int(Int64)
     case text(String)
+    /// Bytes: only the stored audit facts, which never enter a content digest.
+    case blob([UInt8])
 
     init(_ value: String?) { self = value.map { .text($0) } ?? .null }
     init(_ value: Int?) { self = value.map { .int(Int64($0)) } ?? .null }
@@ -27,6 +29,10 @@ struct ContentHasher {
         case .text(let s):
             byte(2)
             for c in s.utf8 { byte(c) }
+            byte(0xff)
+        case .blob(let bytes):
+            byte(4)
+            for c in bytes { byte(c) }
             byte(0xff)
         }
     }

@@ -17,6 +17,9 @@ public struct SnapshotRows: Sendable {
     var header: [SQLValue]
     var tables: [Table]
     public var contentHash: String
+    /// The snapshot's audit facts as rows: derived here, on the thread that prepares the
+    /// snapshot, and written with it. Not part of the content digest.
+    var facts: FactRows
 
     static let headerColumns = [
         "schema_version", "kernel_release", "kernel_cmdline", "iommu_enabled", "iommu_units",
@@ -128,6 +131,7 @@ public struct SnapshotRows: Sendable {
             for row in table.rows { hasher.add(row) }
         }
         contentHash = hasher.hex
+        facts = FactRows(AuditFacts(snapshot: snapshot))
     }
 
     /// For each PF, the interface whose VF table its VFs' settings came from (as the collector

@@ -65,7 +65,7 @@ extension InventoryStore {
     }
 
     private func insert(_ db: Database, _ snapshot: HostSnapshot, rows: SnapshotRows, labels: [String: String]) throws -> StoreOutcome {
-        let collectedAt = snapshot.collectedAt.formatted(.iso8601)
+        let collectedAt = Timestamp.storeText(snapshot.collectedAt)
         let hostID = try hostID(db, snapshot.host.hostname, seenAt: collectedAt)
         for (key, value) in labels.sorted(by: { $0.key < $1.key }) {
             try db.cachedStatement(sql: "INSERT OR REPLACE INTO host_labels (host_id, key, value) VALUES (?, ?, ?)")
@@ -98,6 +98,7 @@ extension InventoryStore {
             for table in rows.tables where !table.rows.isEmpty {
                 try insertRows(db, table: table.name, columns: ["snapshot_id"] + table.columns, prefix: [.int(id)], rows: table.rows)
             }
+            try writeFacts(db, rows.facts, snapshotID: id)
             outcome = .new(snapshotID: id)
         }
         let snapshotID: Int64 = switch outcome { case .new(let id), .unchanged(let id), .duplicate(let id): id }
@@ -132,9 +133,9 @@ extension InventoryStore {
 
     /// Inserts rows through one prepared statement, binding values with SQLite's C API: the store's
     /// hot path (a 64-VF host is some 300 rows).
-    private func insertRows(_ db: Database, table: String, columns: [String], prefix: [SQLValue], rows: [[SQLValue]]) throws {
+    func insertRows(_ db: Database, table: String, columns: [String], prefix: [SQLValue], rows: [[SQLValue]], orReplace: Bool = false) throws {
         let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ",")
-        let statement = try db.cachedStatement(sql: "INSERT INTO \(table) (\(columns.joined(separator: ","))) VALUES (\(placeholders))")
+        let statement = try db.cachedStatement(sql: "INSERT \(orReplace ? "OR REPLACE " : "")INTO \(table) (\(columns.joined(separator: ","))) VALUES (\(placeholders))")
         let handle = statement.sqliteStatement
         for row in rows {
             sqlite3_reset(handle)
@@ -144,6 +145,7 @@ extension InventoryStore {
                 case .null: sqlite3_bind_null(handle, index)
                 case .int(let v): sqlite3_bind_int64(handle, index, v)
                 case .text(let s): sqlite3_bind_text(handle, index, s, -1, sqliteTransient)
+                case .blob(let bytes): bytes.withUnsafeBytes { _ = sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), sqliteTransient) }
                 }
                 index += 1
             }

@@ -98,6 +98,15 @@ final class StatementRows {
         return value
     }
 
+    /// A blob column's bytes; nil for NULL.
+    func blob(_ column: Int) -> [UInt8]? {
+        let c = Int32(column)
+        guard sqlite3_column_type(handle, c) != SQLITE_NULL else { return nil }
+        let count = Int(sqlite3_column_bytes(handle, c))
+        guard count > 0, let pointer = sqlite3_column_blob(handle, c) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: pointer, count: count).bindMemory(to: UInt8.self))
+    }
+
     /// A PCI address column, parsed from its bytes without building a String first.
     func address(_ column: Int) throws -> PCIAddress? {
         guard let bytes = bytes(column) else { return nil }

@@ -52,7 +52,7 @@ extension InventoryStore {
                 let hostLabels = labels[id] ?? [:]
                 guard selection.allSatisfy({ hostLabels[$0.key] == $0.value }) else { return nil }
                 return HostSummary(
-                    hostname: row["hostname"], labels: hostLabels, firstSeen: row["first_seen"], lastSeen: row["last_seen"],
+                    hostname: row["hostname"], labels: hostLabels, firstSeen: Self.shown(row["first_seen"]), lastSeen: Self.shown(row["last_seen"]),
                     observations: row["observations"], snapshots: row["snapshots"], pfCount: row["pf_count"] ?? 0,
                     vfCount: row["vf_count"] ?? 0
                 )
@@ -65,12 +65,18 @@ extension InventoryStore {
     public func hostCounts(staleBefore: Date) throws -> (known: Int, stale: Int) {
         try read { db in
             let row = try Row.fetchOne(db, sql: "SELECT count(*) AS known, coalesce(sum(last_seen < ?), 0) AS stale FROM hosts",
-                                       arguments: [staleBefore.formatted(.iso8601)])
+                                       arguments: [Timestamp.storeText(staleBefore)])
             return (row?["known"] ?? 0, row?["stale"] ?? 0)
         }
     }
 
     /// A host's distinct contents, oldest first.
+    /// A stored time as people and reports read times (``Timestamp/text(_:)``: milliseconds only
+    /// when there are some); the stored text itself if it is not a time.
+    static func shown(_ stored: String) -> String {
+        Timestamp.parse(stored).map(Timestamp.text) ?? stored
+    }
+
     public func history(of hostname: String) throws -> [HistoryEntry] {
         try read { db in
             let hostID = try requireHost(db, hostname)
@@ -79,7 +85,7 @@ extension InventoryStore {
                 FROM snapshots s WHERE s.host_id = ? ORDER BY s.first_collected_at
                 """, arguments: [hostID]).map { row in
                 HistoryEntry(
-                    snapshotID: row["id"], firstCollectedAt: row["first_collected_at"], lastCollectedAt: row["last_collected_at"],
+                    snapshotID: row["id"], firstCollectedAt: Self.shown(row["first_collected_at"]), lastCollectedAt: Self.shown(row["last_collected_at"]),
                     seenCount: row["seen_count"], kernelRelease: row["kernel_release"], pfCount: row["pf_count"],
                     vfCount: row["vf_count"], warningCount: row["warning_count"]
                 )
@@ -111,7 +117,7 @@ extension InventoryStore {
 
     private func observation(_ db: Database, _ hostname: String, atOrBefore time: Date?) throws -> SnapshotRebuilder.Observation {
         let hostID = try requireHost(db, hostname)
-        let bound = time?.formatted(.iso8601) ?? "9999"  // sorts after every timestamp
+        let bound = time.map(Timestamp.storeText) ?? "9999"  // sorts after every timestamp
         guard let row = try Row.fetchOne(db, sql: """
             SELECT * FROM observations WHERE host_id = ? AND collected_at <= ? ORDER BY collected_at DESC LIMIT 1
             """, arguments: [hostID, bound]) else {

@@ -8,7 +8,7 @@ import GRDB
 enum StoreSchema {
     /// Migration identifiers this build knows, oldest first. A database that has applied an
     /// identifier not in this list was written by a newer sriov-audit.
-    static let migrations = ["v1-inventory", "v2-vf-table-shortfalls", "v3-server"]
+    static let migrations = ["v1-inventory", "v2-vf-table-shortfalls", "v3-server", "v4-millisecond-times", "v5-audit-facts"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -20,6 +20,14 @@ enum StoreSchema {
         }
         migrator.registerMigration("v3-server") { db in
             try db.execute(sql: v3)
+        }
+        migrator.registerMigration("v4-millisecond-times") { db in
+            try db.execute(sql: v4)
+        }
+        // The tables only: the facts of snapshots stored before are derived right after
+        // (``InventoryStore/deriveMissingFacts(progress:)``), with progress, in batches.
+        migrator.registerMigration("v5-audit-facts") { db in
+            try db.execute(sql: v5)
         }
         return migrator
     }
@@ -65,6 +73,72 @@ enum StoreSchema {
             compliant INTEGER,
             body BLOB NOT NULL,
             UNIQUE (hostname, run_id)
+        );
+        """
+
+    /// Collection times to the millisecond (``Timestamp/storeText(_:)``), so that two
+    /// collections of a host within one second are two observations. Times stored before were
+    /// whole seconds (`…:56Z`); they get their `.000`, or text order would no longer be time order
+    /// (`…:56.500Z` sorts before `…:56Z`).
+    static let v4 = """
+        UPDATE observations SET collected_at = substr(collected_at, 1, 19) || '.000Z'
+            WHERE length(collected_at) = 20 AND substr(collected_at, 20, 1) = 'Z';
+        UPDATE snapshots SET first_collected_at = substr(first_collected_at, 1, 19) || '.000Z'
+            WHERE length(first_collected_at) = 20 AND substr(first_collected_at, 20, 1) = 'Z';
+        UPDATE snapshots SET last_collected_at = substr(last_collected_at, 1, 19) || '.000Z'
+            WHERE length(last_collected_at) = 20 AND substr(last_collected_at, 20, 1) = 'Z';
+        UPDATE hosts SET first_seen = substr(first_seen, 1, 19) || '.000Z'
+            WHERE length(first_seen) = 20 AND substr(first_seen, 20, 1) = 'Z';
+        UPDATE hosts SET last_seen = substr(last_seen, 1, 19) || '.000Z'
+            WHERE length(last_seen) = 20 AND substr(last_seen, 20, 1) = 'Z';
+        """
+
+    /// The audit's facts (``AuditFacts``), per distinct snapshot content: the whole value encoded,
+    /// and the narrow rows the cross-host checks group on; then the per-host results of the
+    /// checks, cached per snapshot content, rules fingerprint and host labels.
+    static let v5 = """
+        CREATE TABLE audit_facts (
+            snapshot_id INTEGER PRIMARY KEY REFERENCES snapshots(id) ON DELETE CASCADE,
+            version INTEGER NOT NULL,
+            body BLOB NOT NULL
+        );
+        -- PCI PFs (owner = position × 2) and netdev-only PFs (position × 2 + 1, no address).
+        CREATE TABLE fact_pfs (
+            snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+            owner INTEGER NOT NULL,
+            address TEXT, interfaces TEXT NOT NULL,
+            vendor_id TEXT, device_id TEXT, subsystem_vendor_id TEXT, subsystem_device_id TEXT, device_name TEXT,
+            driver TEXT, has_driver_info INTEGER NOT NULL, model TEXT, model_name TEXT,
+            -- versions as ethtool reports them, and keys that sort as the vendor's versions order
+            firmware TEXT, firmware_key TEXT, driver_version TEXT, driver_key TEXT,
+            num_vfs INTEGER, total_vfs INTEGER, present_vfs INTEGER NOT NULL,
+            PRIMARY KEY (snapshot_id, owner)
+        ) WITHOUT ROWID;
+        -- Every VF (position: its place in the host's VF list); MACs as 48-bit integers.
+        CREATE TABLE fact_vfs (
+            snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            owner INTEGER NOT NULL, vf_index INTEGER NOT NULL, address TEXT, pf_interface TEXT,
+            admin_mac INTEGER, admin_mac_text TEXT, netdev_mac INTEGER, netdev_mac_text TEXT,
+            vlan INTEGER, qos INTEGER, spoofchk INTEGER, trust INTEGER, driver TEXT, has_netdev INTEGER NOT NULL,
+            PRIMARY KEY (snapshot_id, position)
+        ) WITHOUT ROWID;
+        CREATE TABLE fact_interface_macs (
+            snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL, address TEXT NOT NULL, mac INTEGER, mac_text TEXT,
+            PRIMARY KEY (snapshot_id, position)
+        ) WITHOUT ROWID;
+        CREATE TABLE audit_results (
+            snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+            fingerprint TEXT NOT NULL,
+            labels TEXT NOT NULL,
+            body BLOB NOT NULL,
+            PRIMARY KEY (snapshot_id, fingerprint, labels)
+        ) WITHOUT ROWID;
+        CREATE TABLE audit_fingerprints (
+            fingerprint TEXT PRIMARY KEY,
+            last_used TEXT NOT NULL
         );
         """
 

@@ -37,20 +37,38 @@ struct AuditSources: ParsableArguments {
     var fromDatabase: Bool { fleet || (root.isEmpty && snapshot.isEmpty && (database.db != nil || !select.isEmpty)) }
     var live: Bool { root.isEmpty && snapshot.isEmpty && !fromDatabase }
 
-    /// Hands the hosts over in batches, each first passed through `prepare`. The database's fleet
-    /// is read a batch at a time, and batches are read and prepared on every core; `body` sees
-    /// them on this thread, in host order.
-    func forEachBatch<Prepared: Sendable>(
-        store storeLive: Bool, prepare: @escaping @Sendable ([AuditHost]) -> Prepared, _ body: (Prepared) throws -> Void
-    ) throws {
+    /// The fleet database's hosts to audit: each one's latest snapshot, `--select`ed. An
+    /// audit that selects nothing is an error, never a compliant run of zero hosts: a scheduled
+    /// audit with a mistyped selector must not report compliance forever.
+    func fleetSubjects(_ db: InventoryStore) throws -> [AuditSubject] {
+        let selection = try LabelOptions.parse(select, option: "--select")
+        let subjects = try db.latestSubjects(matching: selection)
+        guard subjects.isEmpty else { return subjects }
+        let known = try db.hosts().count
+        if known == 0 { throw CLIError("no host to audit: \(db.path) holds no host yet (store some with `collect --store`, `import` or `serve`)") }
+        let wanted = selection.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        throw CLIError("no host to audit: none of the \(known) host(s) in \(db.path) has the labels --select \(wanted)")
+    }
+
+    /// The report of the chosen hosts: the fleet database's (audited where they are stored,
+    /// per-host results kept for the next run) or those given in memory.
+    func report(_ builder: ReportBuilder, store storeLive: Bool) throws -> AuditReport {
         if fromDatabase {
-            let db = try database.open(readOnly: true)
-            try db.forEachLatestSnapshot(
-                matching: try LabelOptions.parse(select, option: "--select"), workers: ProcessorCount.online,
-                prepare: { batch in prepare(batch.map { AuditHost(snapshot: $0.snapshot, labels: $0.labels) }) }, body)
-            return
+            let db = try database.openForAudit()
+            return try builder.fleet(store: db, subjects: try fleetSubjects(db), workers: ProcessorCount.online)
         }
-        try body(prepare(try load(store: storeLive)))
+        var builder = builder
+        builder.add(try load(store: storeLive))
+        return try builder.finish()
+    }
+
+    /// What a planned roll-out would do to the chosen hosts.
+    func upgradeImpact(_ plan: UpgradePlan, rules: RuleSet) throws -> UpgradeImpact {
+        if fromDatabase {
+            let db = try database.openForAudit()
+            return try UpgradeImpact.evaluate(plan, rules: rules, store: db, subjects: try fleetSubjects(db))
+        }
+        return try UpgradeImpact.evaluate(plan, rules: rules, hosts: try load(store: false))
     }
 
     private func load(store storeLive: Bool) throws -> [AuditHost] {
@@ -135,9 +153,7 @@ struct AuditCommand: ParsableCommand {
         let report: AuditReport
         do {
             let (ruleSet, source) = try loadRules(rules)
-            var builder = ReportBuilder(rules: ruleSet, rulesSource: source, failOn: failOn)
-            try sources.forEachBatch(store: !noStore, prepare: { [ruleSet] in ReportBuilder.prepare($0, rules: ruleSet) }) { builder.add($0) }
-            report = builder.finish()
+            report = try sources.report(ReportBuilder(rules: ruleSet, rulesSource: source, failOn: failOn), store: !noStore)
         } catch {
             // node_exporter should see a run that could not audit, not the last good one's metrics.
             if formats.contains(.prom), let directory {
@@ -147,12 +163,14 @@ struct AuditCommand: ParsableCommand {
             throw error
         }
 
+        // The JSON a push sends is rendered once, and the JSON report file or output is that same text.
+        let pushedJSON = pushOptions.push.isEmpty ? nil : try AuditJSON.render(report)
         // A report folder that cannot be written must not also cost the push: remember, push, then fail.
         var writeFailure: (any Error)?
         if let directory {
             Console.out(AuditText.summary(report) + "\n")
             do {
-                let written = try ReportDirectory(path: directory).write(report, formats: formats)
+                let written = try ReportDirectory(path: directory).write(report, formats: formats, renderedJSON: pushedJSON)
                 for path in written where !path.contains("/latest.") || path.hasSuffix("/latest.prom") {
                     Console.out("wrote \(path)\n")
                 }
@@ -164,14 +182,14 @@ struct AuditCommand: ParsableCommand {
                 writeFailure = error
             }
         } else if formats[0] == .json {
-            try AuditJSON.write(report, to: Console.out)
+            if let pushedJSON { Console.out(pushedJSON) } else { try AuditJSON.write(report, to: Console.out) }
         } else {
             Console.out(try ReportDirectory.text(report, as: formats[0]))
         }
 
         var delivered = true
-        if !pushOptions.push.isEmpty {
-            let body = Array(try AuditJSON.render(report).utf8)
+        if let pushedJSON {
+            let body = Array(pushedJSON.utf8)
             delivered = try pushOptions.deliver(Payload(body: body, idempotencyKey: report.runId, kind: "audit-report"), database: sources.database)
         }
         if let writeFailure { throw writeFailure }
@@ -231,9 +249,7 @@ struct CheckUpgradeCommand: ParsableCommand {
 
     func run() throws {
         let plan = UpgradePlan(model: model, firmware: firmware, driver: driver, kernel: kernel)
-        var evaluation = UpgradeImpact.Evaluation(plan: plan, rules: try loadRules(rules).0)
-        try sources.forEachBatch(store: false, prepare: { $0 }) { evaluation.add($0) }
-        let impact = evaluation.finish()
+        let impact = try sources.upgradeImpact(plan, rules: try loadRules(rules).0)
         if format == .json {
             Console.out(try jsonText(impact))
         } else {

@@ -1,4 +1,8 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+import Inventory
 import Store
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -15,8 +19,39 @@ struct StoreOptions: ParsableArguments {
 
     var path: String { db ?? StoreLocation.defaultPath() }
 
+    /// Opened writable, a database from before audit facts gets them derived once; that says
+    /// how far it is on standard error (a 10,000-host database takes a while).
     func open(readOnly: Bool = false) throws -> InventoryStore {
-        try InventoryStore(path: path, readOnly: readOnly)
+        let path = self.path
+        var reported = 0
+        return try InventoryStore(path: path, readOnly: readOnly) { done, total in
+            if done == total || done - reported >= 1000 {
+                Console.error("deriving audit facts for the snapshots stored in \(path): \(done)/\(total)\n")
+                reported = done
+            }
+        }
+    }
+
+    /// For a fleet audit: writable when this user may write the database (it is migrated, facts
+    /// are derived, per-host results are kept for the next run), read-only otherwise, which
+    /// audits all the same as long as the database's facts are current.
+    func openForAudit() throws -> InventoryStore {
+        let path = self.path
+        if access(path, W_OK) == 0, access(parentDirectory(path), W_OK) == 0 { return try open() }
+        let store = try open(readOnly: true)
+        let lacking: Int
+        do { lacking = try store.snapshotsLackingFacts() } catch {
+            throw CLIError("\(path) was written by an older sriov-audit and has no audit facts yet, and this user may not write it: run `sriov-audit audit --db \(path)` once as its owner to migrate it")
+        }
+        if lacking > 0 {
+            throw CLIError("\(lacking) snapshot(s) in \(path) have no current audit facts, and this user may not write the database: run `sriov-audit audit --db \(path)` once as its owner to derive them")
+        }
+        return store
+    }
+
+    private func parentDirectory(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 }
 
@@ -46,7 +81,7 @@ struct LabelOptions: ParsableArguments {
 
 /// A time on the command line: `2026-11-25T10:15:00Z`, or a date meaning the end of that day (UTC).
 func parseTime(_ text: String, option: String) throws -> Date {
-    if let date = try? Date(text, strategy: .iso8601) { return date }
+    if let date = Timestamp.parse(text) { return date }
     if text.count == 10, let date = try? Date(text + "T23:59:59Z", strategy: .iso8601) { return date }
     throw ValidationError("\(option) wants a time like 2026-11-25T10:15:00Z or a date like 2026-11-25, not \"\(text)\"")
 }

@@ -120,7 +120,7 @@ extension AuditCommandTests {
         let snapshot = try Collector().collectCapture(at: Fixtures.path("qemu/igb-nvme-netdevsim/after"))
         var builder = ReportBuilder(rules: try DefaultRules.ruleSet(), rulesSource: Array(DefaultRules.yaml.utf8), failOn: .high)
         builder.add([AuditHost(snapshot: snapshot), AuditHost(snapshot: snapshot)])
-        let report = builder.finish()
+        let report = try builder.finish()
         XCTAssertEqual(report.hosts.count, 2)
         XCTAssertGreaterThan(report.findings.count, 20)
         var streamed = ""

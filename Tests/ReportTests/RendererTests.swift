@@ -15,7 +15,7 @@ final class RendererTests: XCTestCase {
         snapshot.collectedAt = Date(timeIntervalSince1970: 1_794_999_000)
         var builder = ReportBuilder(rules: try DefaultRules.ruleSet(), rulesSource: Array(DefaultRules.yaml.utf8), failOn: .medium)
         builder.add([AuditHost(snapshot: snapshot, labels: labels)])
-        return builder.finish(runId: "00000000-0000-4000-8000-000000000001", at: Date(timeIntervalSince1970: 1_795_000_000))
+        return try builder.finish(runId: "00000000-0000-4000-8000-000000000001", at: Date(timeIntervalSince1970: 1_795_000_000))
     }
 
     func testHostileTextIsEscapedInEveryMarkupFormat() throws {

@@ -19,7 +19,7 @@ final class CheckTests: XCTestCase {
 
     private func run(_ yaml: String, _ hosts: [AuditHost]) throws -> [Finding] {
         let rules = try RuleFileParser.parse("version: 1\nrules:\n" + yaml, path: "test.yaml")
-        return Auditor(rules: rules).audit(hosts).findings
+        return try Auditor(rules: rules).audit(hosts).findings
     }
 
     private func violations(_ yaml: String, _ snapshots: HostSnapshot..., labels: [String: String] = [:]) throws -> [Finding] {

@@ -61,7 +61,7 @@ final class FleetTests: XCTestCase {
               - {id: fw, check: firmware-aligned, severity: medium, scope: fleet}
             """, path: "fleet.yaml")
         let hosts = try store.hosts().map { AuditHost(snapshot: try store.snapshot(of: $0.hostname), labels: $0.labels) }
-        let failures = Auditor(rules: rules).audit(hosts).findings.filter { $0.status != .pass }
+        let failures = try Auditor(rules: rules).audit(hosts).findings.filter { $0.status != .pass }
         let summary = failures.map { "\($0.rule) \($0.host) \($0.bdf ?? "-")" }
         XCTAssertEqual(summary.sorted(), [
             "fw host-00004 0000:04:00.0",
@@ -92,17 +92,17 @@ final class UpgradeTests: XCTestCase {
                   - {driver: ">=6.1 <6.2", firmware: ">=2.0 <2.2"}
               - {id: igb-driver-floor, check: driver-minimum, severity: medium, select: {driver: igb}, minimum: ">=6.1"}
             """, path: "plan.yaml")
-        let safe = UpgradeImpact.evaluate(UpgradePlan(model: "8086:10c9", firmware: "2.1.5"), rules: rules, hosts: hosts)
+        let safe = try UpgradeImpact.evaluate(UpgradePlan(model: "8086:10c9", firmware: "2.1.5"), rules: rules, hosts: hosts)
         XCTAssertEqual(safe.hosts.map(\.pfsTouched), [1, 1, 1])
         XCTAssertTrue(safe.hosts.allSatisfy { $0.newFindings.isEmpty })
 
-        let risky = UpgradeImpact.evaluate(UpgradePlan(model: "8086:10c9", firmware: "2.2.0"), rules: rules, hosts: hosts)
+        let risky = try UpgradeImpact.evaluate(UpgradePlan(model: "8086:10c9", firmware: "2.2.0"), rules: rules, hosts: hosts)
         XCTAssertEqual(risky.hosts.map { $0.newFindings.map(\.message) }, Array(repeating: ["driver 6.1.0-56-amd64 with firmware 2.2.0 is not a validated pair"], count: 3))
 
-        let kernel = UpgradeImpact.evaluate(UpgradePlan(model: "*82576 Gigabit*", kernel: "6.2.0-1-amd64"), rules: rules, hosts: hosts)
+        let kernel = try UpgradeImpact.evaluate(UpgradePlan(model: "*82576 Gigabit*", kernel: "6.2.0-1-amd64"), rules: rules, hosts: hosts)
         XCTAssertEqual(kernel.hosts.first?.newFindings.map(\.message), ["driver 6.2.0-1-amd64 with firmware 2.1.0 is not a validated pair"],
                        "the in-tree igb follows the kernel")
-        let other = UpgradeImpact.evaluate(UpgradePlan(model: "15b3:101d", firmware: "22.39.1002"), rules: rules, hosts: hosts)
+        let other = try UpgradeImpact.evaluate(UpgradePlan(model: "15b3:101d", firmware: "22.39.1002"), rules: rules, hosts: hosts)
         XCTAssertEqual(other.hosts.map(\.pfsTouched), [0, 0, 0], "no ConnectX-6 Dx here")
         XCTAssertEqual(hosts.map { $0.snapshot.physicalFunctions[1].driverInfo?.firmwareVersion }, ["2.1.0", "2.1.0", "2.1.0"], "nothing changes")
     }

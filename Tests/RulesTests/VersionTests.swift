@@ -1,3 +1,4 @@
+import Inventory
 import Rules
 import XCTest
 

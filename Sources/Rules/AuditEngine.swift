@@ -1,0 +1,148 @@
+import Inventory
+import Store
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The one check engine: every audit — a capture folder, a snapshot file, the fleet database —
+/// runs here, over the audit facts a store keeps for each snapshot.
+///
+/// How it works: the per-host part of every rule (all the per-host checks, and what a fleet
+/// check finds on one host alone) is worked out once per (snapshot content, rules fingerprint,
+/// host labels) and kept in the store (`audit_results`), so a scheduled audit where 1% of the
+/// hosts changed works out 1% of them again; the cross-host part runs as GROUP BY queries over
+/// the fact tables (``FleetRule``). Hosts given in memory (``run(_:)``) are stored in a private
+/// in-memory store first and audited the same way.
+public struct AuditEngine: Sendable {
+    /// The checks' own version: bump it when a check's logic or wording changes, so results kept
+    /// by an older build are worked out again instead of reused.
+    public static let checksVersion = 1
+
+    public let rules: RuleSet
+    /// What per-host results are kept under: the checks' version, the facts' version and the
+    /// rules file's bytes. Nil: results are neither read nor kept.
+    public let fingerprint: String?
+
+    /// An engine whose per-host results are kept in the store under the rules file's bytes.
+    public init(rules: RuleSet, rulesSource: some Sequence<UInt8>) {
+        self.rules = rules
+        fingerprint = SHA256.hex(Array("sriov-audit checks \(Self.checksVersion) facts \(AuditFacts.version)\n".utf8) + Array(rulesSource))
+    }
+
+    /// An engine that keeps nothing (rules built in code, tests).
+    public init(rules: RuleSet) {
+        self.rules = rules
+        fingerprint = nil
+    }
+
+    public struct Outcome: Sendable {
+        /// The audited hosts, in report order.
+        public var subjects: [AuditSubject]
+        /// The findings, rule by rule in the rules file's order.
+        public var findings: [Finding]
+        /// The PFs of each audited snapshot (what reports list per host).
+        public var pfFacts: [Int64: [PFFact]]
+        /// Hosts whose per-host results were worked out in this run (the rest were kept ones).
+        public var evaluated: Int
+    }
+
+    /// Audits hosts given in memory: stored in a private in-memory store, then audited as a fleet
+    /// is. Each host is its own subject, even two snapshots of one host.
+    public func run(_ hosts: [AuditHost]) throws -> Outcome {
+        let store = try InventoryStore.inMemory()
+        return try AuditEngine(rules: rules).run(store: store, subjects: try Self.storeSubjects(hosts, in: store), workers: 1)
+    }
+
+    /// Stores hosts given in memory, each as a subject of its own (even two snapshots of one host).
+    static func storeSubjects(_ hosts: [AuditHost], in store: InventoryStore) throws -> [AuditSubject] {
+        var subjects: [AuditSubject] = []
+        for (seq, host) in hosts.enumerated() {
+            // A stored name per subject; the audit reports the host's own name.
+            var snapshot = host.snapshot
+            snapshot.host.hostname = "\(seq) \(host.name)"
+            let outcome = try store.store(snapshot, labels: host.labels)
+            let id: Int64 = switch outcome { case .new(let id), .unchanged(let id), .duplicate(let id): id }
+            subjects.append(AuditSubject(seq: seq, snapshotID: id, hostname: host.name, labels: host.labels,
+                                         collectedAt: host.snapshot.collectedAt, kernelRelease: host.snapshot.host.kernelRelease))
+        }
+        return subjects
+    }
+
+    /// Audits `subjects` (their `seq` must be their position) from `store`, on `workers` threads.
+    /// With a ``fingerprint``, kept per-host results are reused and new ones kept, if the store
+    /// takes writes; a read-only store is audited all the same.
+    public func run(store: InventoryStore, subjects: [AuditSubject], workers: Int) throws -> Outcome {
+        let keys = subjects.map { AuditResultKey(snapshotID: $0.snapshotID, labels: $0.labels) }
+        var kept: [AuditResultKey: [UInt8]] = [:]
+        if let fingerprint { kept = try store.cachedResults(fingerprint: fingerprint, for: keys) }
+
+        // Work out the per-host results no run kept: facts read in one pass, decoded and
+        // checked on every core.
+        var labelsOf: [AuditResultKey: (name: String, labels: [String: String])] = [:]
+        for (key, subject) in zip(keys, subjects) where kept[key] == nil && labelsOf[key] == nil {
+            labelsOf[key] = (subject.hostname, subject.labels)
+        }
+        let missing = labelsOf.keys.sorted { ($0.snapshotID, $0.labels) < ($1.snapshotID, $1.labels) }
+        var fresh: [AuditResultKey: HostResults] = [:]
+        if !missing.isEmpty {
+            let encoded = try store.encodedFacts(of: Array(Set(missing.map(\.snapshotID))))
+            let chunks = stride(from: 0, to: missing.count, by: 250).map { missing[$0..<min($0 + 250, missing.count)] }
+            let rules = self.rules
+            let path = store.path
+            let work = chunks.map { chunk in chunk.compactMap { key in labelsOf[key].map { (key, $0, encoded[key.snapshotID] ?? []) } } }
+            try OrderedWorkers<[(AuditResultKey, HostResults)]>.run(
+                count: work.count, workers: workers, window: workers * 2,
+                makeWorker: {
+                    { index in
+                        try work[index].map { key, who, body in
+                            let facts = try InventoryStore.decodeFacts(body, snapshotID: key.snapshotID, path: path)
+                            return (key, HostResults.evaluate(rules, FactsHost(name: who.name, labels: who.labels, facts: facts)))
+                        }
+                    }
+                },
+                consume: { for (key, results) in $0 { fresh[key] = results } })
+            if let fingerprint {
+                do {
+                    try store.saveResults(fingerprint: fingerprint, fresh.map { ($0.key, $0.value.encoded()) })
+                } catch StoreError.cannotWrite(_, _) {
+                    // A database this user may only read is audited all the same; results are simply not kept.
+                }
+            }
+        }
+
+        // Per-host findings by rule position, host by host in report order.
+        var byRule: [[Finding]] = Array(repeating: [], count: rules.rules.count)
+        for (key, subject) in zip(keys, subjects) {
+            let results: HostResults
+            if let known = fresh[key] {
+                results = known
+            } else if let body = kept[key] {
+                results = try HostResults(decoding: body, rules: rules, host: subject.hostname)
+            } else {
+                continue
+            }
+            for (position, findings) in results.perRule.enumerated() where !findings.isEmpty { byRule[position] += findings }
+        }
+
+        let pfFacts = try store.pfFacts(of: Array(Set(subjects.map(\.snapshotID))))
+        for (position, rule) in rules.rules.enumerated() where FleetRule.isFleet(rule.check) {
+            byRule[position] = try FleetRule(rule: rule, subjects: subjects, pfFacts: pfFacts, store: store).findings(direct: byRule[position])
+        }
+        return Outcome(subjects: subjects, findings: Array(byRule.joined()), pfFacts: pfFacts, evaluated: missing.count)
+    }
+}
+
+/// A host to audit given in memory: its snapshot and the labels the command line gives it.
+public struct AuditHost: Sendable {
+    public let snapshot: HostSnapshot
+    public let labels: [String: String]
+
+    public init(snapshot: HostSnapshot, labels: [String: String] = [:]) {
+        self.snapshot = snapshot
+        self.labels = labels
+    }
+
+    public var name: String { snapshot.host.hostname }
+}

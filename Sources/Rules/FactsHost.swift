@@ -1,0 +1,132 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Inventory
+
+/// A host as the per-host checks see it: its audit facts, its name and labels, and the views
+/// every check derives from them (PFs, VFs, partial tables), built once per host.
+struct FactsHost: Sendable {
+    let name: String
+    let labels: [String: String]
+    let facts: AuditFacts
+    let pfViews: [PFView]
+    let pfByAddress: [PCIAddress: PFView]
+    /// Every VF of every PF, then every netdev-only VF table entry.
+    private let allVFs: [VFView]
+
+    init(name: String, labels: [String: String], facts: AuditFacts) {
+        self.name = name
+        self.labels = labels
+        self.facts = facts
+        pfViews = facts.pfs.map { PFView(hostName: name, labels: labels, pf: $0) }
+        pfByAddress = Dictionary(pfViews.map { ($0.pf.address, $0) }, uniquingKeysWith: { a, _ in a })
+        allVFs = facts.vfs.map { vf in
+            switch vf.owner {
+            case .pf(let p): VFView(vf: vf, pfAddress: facts.pfs[p].address, pfInterface: facts.pfs[p].interfaces.first)
+            case .netdev(let n): VFView(vf: vf, pfAddress: nil, pfInterface: facts.netdevPFs[n].name)
+            }
+        }
+    }
+
+    /// Whether `selector` picks the PF or netdev-only PF that owns VFs as `owner`.
+    func selects(_ selector: Selector, owner: AuditFacts.VF.Owner) -> Bool {
+        switch owner {
+        case .pf(let p): selector.matches(pfViews[p])
+        case .netdev(let n): selector.matches(netdev: facts.netdevPFs[n], labels: labels)
+        }
+    }
+
+    /// The partial VF tables of the PFs `selector` picks.
+    func incompleteVFTables(_ selector: Selector) -> [AuditFacts.IncompleteTable] {
+        facts.incompleteTables.filter { selects(selector, owner: $0.owner) }
+    }
+
+    /// The PCI address of a partial table's PF (nil for a netdev-only PF).
+    func pfAddress(of table: AuditFacts.IncompleteTable) -> PCIAddress? {
+        if case .pf(let p) = table.owner { return facts.pfs[p].address }
+        return nil
+    }
+
+    /// Every VF of the PFs `selector` picks, PCI VFs and netdev-only VF table entries alike.
+    func vfViews(_ selector: Selector) -> [VFView] {
+        if selector.isEmpty { return allVFs }  // an empty selector picks every PF and interface
+        let pfs = pfViews.map { selector.matches($0) }
+        let netdevs = facts.netdevPFs.map { selector.matches(netdev: $0, labels: labels) }
+        return allVFs.filter { view in
+            switch view.vf.owner {
+            case .pf(let p): pfs[p]
+            case .netdev(let n): netdevs[n]
+            }
+        }
+    }
+}
+
+/// A PF as the checks see it: its facts and its host.
+struct PFView: Sendable {
+    let hostName: String
+    let labels: [String: String]
+    let pf: AuditFacts.PF
+
+    var firmware: String? { pf.firmware }
+    var driverVersion: String? { pf.driverVersion }
+    var driver: String? { pf.driver }
+    var model: String { pf.model }
+    var modelName: String { pf.modelName }
+}
+
+/// A VF as the checks see it: a PCI VF of a PF, or an entry of a netdev-only PF's VF table
+/// (netdevsim, some SmartNICs), which has settings but no PCI function.
+struct VFView: Sendable {
+    let vf: AuditFacts.VF
+    let pfAddress: PCIAddress?
+    let pfInterface: String?
+
+    var index: Int { vf.index }
+    var config: AuditFacts.Config? { vf.config }
+    /// Whether it is a PCI function (not a netdev-only table entry).
+    var isPCI: Bool { vf.address != nil }
+    /// How the VF is named in messages: its BDF, or `eth4 VF 3`.
+    var subject: String { vf.address?.description ?? "\(pfInterface ?? "?") VF \(index)" }
+    var bdf: String? { vf.address?.description ?? pfAddress.map { "\($0)" } }
+    var hasNetdev: Bool { vf.hasNetdev }
+}
+
+extension Selector {
+    /// Whether the rule applies to this PF (every given field must match).
+    func matches(_ view: PFView) -> Bool {
+        guard matchesLabels(view.labels) else { return false }
+        if let d = view.pf.device {
+            if !vendors.isEmpty, !vendors.contains(d.vendorID) { return false }
+            if !devices.isEmpty, !devices.contains(d.deviceID) { return false }
+            if !subsystems.isEmpty, !subsystems.contains("\(d.subsystemVendorID ?? ""):\(d.subsystemDeviceID ?? "")") { return false }
+            if let model, !glob(model, d.deviceName ?? "") { return false }
+        } else if !vendors.isEmpty || !devices.isEmpty || !subsystems.isEmpty || model != nil {
+            return false
+        }
+        if !drivers.isEmpty, !drivers.contains(view.driver ?? "") { return false }
+        if let pf, !glob(pf, view.pf.address.description), !view.pf.interfaces.contains(where: { glob(pf, $0) }) { return false }
+        return true
+    }
+
+    func matchesLabels(_ given: [String: String]) -> Bool {
+        labels.allSatisfy { given[$0.key] == $0.value }
+    }
+
+    /// Whether the selector names PFs at all (not only host labels): then a fleet check needs
+    /// the picked PFs, not every PF of every selected host.
+    var picksPFs: Bool {
+        !vendors.isEmpty || !devices.isEmpty || !subsystems.isEmpty || model != nil || !drivers.isEmpty || pf != nil
+    }
+
+    /// For netdev-only PFs, which have no PCI identity: labels, driver and interface name only.
+    func matches(netdev: AuditFacts.NetdevPF, labels given: [String: String]) -> Bool {
+        guard matchesLabels(given), vendors.isEmpty, devices.isEmpty, subsystems.isEmpty, model == nil else { return false }
+        if !drivers.isEmpty, !drivers.contains(netdev.driver ?? "") { return false }
+        if let pf, !glob(pf, netdev.name) { return false }
+        return true
+    }
+}
+
+func glob(_ pattern: String, _ text: String) -> Bool {
+    fnmatch(pattern, text, 0) == 0
+}
