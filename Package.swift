@@ -49,7 +49,7 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
-        .target(name: "Rules", dependencies: ["Inventory", "Store", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Rules", dependencies: ["Inventory", "Store", "CZlib", .product(name: "Yams", package: "Yams")]),
         .target(name: "Report", dependencies: ["Inventory", "Store", "Rules"], exclude: ["audit-report.schema.json"]),
         // Typed C shim over libcurl: curl_easy_setopt is variadic and its options are macros.
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),

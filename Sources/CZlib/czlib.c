@@ -36,3 +36,25 @@ int czlib_gunzip(const uint8_t *in, size_t in_length, uint8_t *out, size_t capac
     inflateEnd(&s);
     return result;
 }
+
+int czlib_compress(const uint8_t *in, size_t in_length, uint8_t *out, size_t capacity, size_t *written, int level) {
+    uLongf length = (uLongf)capacity;
+    int rc = compress2(out, &length, in, (uLong)in_length, level);
+    if (rc == Z_BUF_ERROR) return CZLIB_TOO_LARGE;
+    if (rc == Z_MEM_ERROR) return CZLIB_NO_MEMORY;
+    if (rc != Z_OK) return CZLIB_BAD_DATA;
+    *written = (size_t)length;
+    return CZLIB_OK;
+}
+
+size_t czlib_compress_bound(size_t length) {
+    return (size_t)compressBound((uLong)length);
+}
+
+int czlib_uncompress(const uint8_t *in, size_t in_length, uint8_t *out, size_t expected) {
+    uLongf length = (uLongf)expected;
+    int rc = uncompress(out, &length, in, (uLong)in_length);
+    if (rc == Z_MEM_ERROR) return CZLIB_NO_MEMORY;
+    if (rc != Z_OK || length != (uLongf)expected) return CZLIB_BAD_DATA;
+    return CZLIB_OK;
+}

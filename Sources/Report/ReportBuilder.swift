@@ -40,9 +40,17 @@ public struct ReportBuilder {
     }
 
     /// The report of `subjects` from a fleet database, per-host results kept in it for the next run.
+    /// `phases` hears where the time went (``AuditEngine/Outcome/phases``, then the report's assembly).
     public func fleet(store: InventoryStore, subjects: [AuditSubject], workers: Int,
-                      runId: String = UUID().uuidString.lowercased(), at time: Date = Date()) throws -> AuditReport {
-        report(try engine.run(store: store, subjects: subjects, workers: workers), runId: runId, at: time)
+                      runId: String = UUID().uuidString.lowercased(), at time: Date = Date(),
+                      phases: (String, Double) -> Void = { _, _ in }) throws -> AuditReport {
+        let outcome = try engine.run(store: store, subjects: subjects, workers: workers)
+        for (phase, seconds) in outcome.phases { phases(phase, seconds) }
+        let started = ContinuousClock.now
+        let assembled = report(outcome, runId: runId, at: time)
+        let d = (ContinuousClock.now - started).components
+        phases("report totals", Double(d.seconds) + Double(d.attoseconds) / 1e18)
+        return assembled
     }
 
     private func report(_ outcome: AuditEngine.Outcome, runId: String, at time: Date) -> AuditReport {

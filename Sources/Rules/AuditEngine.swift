@@ -46,6 +46,8 @@ public struct AuditEngine: Sendable {
         public var pfFacts: [Int64: [PFFact]]
         /// Hosts whose per-host results were worked out in this run (the rest were kept ones).
         public var evaluated: Int
+        /// Where the time went, phase by phase (`SRIOV_AUDIT_TIMING=1` prints them).
+        public var phases: [(phase: String, seconds: Double)] = []
     }
 
     /// Audits hosts given in memory: stored in a private in-memory store, then audited as a fleet
@@ -74,63 +76,86 @@ public struct AuditEngine: Sendable {
     /// With a ``fingerprint``, kept per-host results are reused and new ones kept, if the store
     /// takes writes; a read-only store is audited all the same.
     public func run(store: InventoryStore, subjects: [AuditSubject], workers: Int) throws -> Outcome {
+        var clock = PhaseClock()
         let keys = subjects.map { AuditResultKey(snapshotID: $0.snapshotID, labels: $0.labels) }
         var kept: [AuditResultKey: [UInt8]] = [:]
         if let fingerprint { kept = try store.cachedResults(fingerprint: fingerprint, for: keys) }
+        clock.lap("read kept per-host results")
+
+        // Kept results are decoded on every core; one that cannot be read (written by another
+        // build, damaged) is worked out again like a missing one, never trusted or fatal.
+        var decoded: [AuditResultKey: HostResults] = [:]
+        var toDecode: [(AuditResultKey, String, [UInt8])] = []
+        var queued = Set<AuditResultKey>()
+        for (key, subject) in zip(keys, subjects) where queued.insert(key).inserted {
+            if let body = kept[key] { toDecode.append((key, subject.hostname, body)) }
+        }
+        kept = [:]
+        if !toDecode.isEmpty {
+            let rules = self.rules
+            let batches = stride(from: 0, to: toDecode.count, by: 500).map { toDecode[$0..<min($0 + 500, toDecode.count)] }
+            try OrderedWorkers<[(AuditResultKey, HostResults?)]>.run(
+                count: batches.count, workers: workers, window: workers * 2,
+                makeWorker: { { index in batches[index].map { ($0.0, try? HostResults(decoding: $0.2, rules: rules, host: $0.1)) } } },
+                consume: { for (key, results) in $0 { decoded[key] = results } })
+        }
+        clock.lap("decode kept per-host results")
 
         // Work out the per-host results no run kept: facts read in one pass, decoded and
         // checked on every core.
         var labelsOf: [AuditResultKey: (name: String, labels: [String: String])] = [:]
-        for (key, subject) in zip(keys, subjects) where kept[key] == nil && labelsOf[key] == nil {
+        for (key, subject) in zip(keys, subjects) where decoded[key] == nil && labelsOf[key] == nil {
             labelsOf[key] = (subject.hostname, subject.labels)
         }
         let missing = labelsOf.keys.sorted { ($0.snapshotID, $0.labels) < ($1.snapshotID, $1.labels) }
         var fresh: [AuditResultKey: HostResults] = [:]
+        var toKeep: [(AuditResultKey, [UInt8])] = []
+        let keeping = fingerprint != nil
         if !missing.isEmpty {
             let encoded = try store.encodedFacts(of: Array(Set(missing.map(\.snapshotID))))
             let chunks = stride(from: 0, to: missing.count, by: 250).map { missing[$0..<min($0 + 250, missing.count)] }
             let rules = self.rules
             let path = store.path
             let work = chunks.map { chunk in chunk.compactMap { key in labelsOf[key].map { (key, $0, encoded[key.snapshotID] ?? []) } } }
-            try OrderedWorkers<[(AuditResultKey, HostResults)]>.run(
+            // Each worker also encodes what it worked out, for keeping.
+            try OrderedWorkers<[(AuditResultKey, HostResults, [UInt8])]>.run(
                 count: work.count, workers: workers, window: workers * 2,
                 makeWorker: {
                     { index in
                         try work[index].map { key, who, body in
                             let facts = try InventoryStore.decodeFacts(body, snapshotID: key.snapshotID, path: path)
-                            return (key, HostResults.evaluate(rules, FactsHost(name: who.name, labels: who.labels, facts: facts)))
+                            let results = HostResults.evaluate(rules, FactsHost(name: who.name, labels: who.labels, facts: facts))
+                            return (key, results, keeping ? results.encoded() : [])
                         }
                     }
                 },
-                consume: { for (key, results) in $0 { fresh[key] = results } })
+                consume: { for (key, results, stored) in $0 { fresh[key] = results; toKeep.append((key, stored)) } })
+            clock.lap("per-host checks of \(missing.count) host(s)")
             if let fingerprint {
                 do {
-                    try store.saveResults(fingerprint: fingerprint, fresh.map { ($0.key, $0.value.encoded()) })
+                    try store.saveResults(fingerprint: fingerprint, toKeep)
                 } catch StoreError.cannotWrite(_, _) {
                     // A database this user may only read is audited all the same; results are simply not kept.
                 }
+                clock.lap("keep per-host results")
             }
         }
 
         // Per-host findings by rule position, host by host in report order.
         var byRule: [[Finding]] = Array(repeating: [], count: rules.rules.count)
-        for (key, subject) in zip(keys, subjects) {
-            let results: HostResults
-            if let known = fresh[key] {
-                results = known
-            } else if let body = kept[key] {
-                results = try HostResults(decoding: body, rules: rules, host: subject.hostname)
-            } else {
-                continue
-            }
+        for key in keys {
+            guard let results = decoded[key] ?? fresh[key] else { continue }
             for (position, findings) in results.perRule.enumerated() where !findings.isEmpty { byRule[position] += findings }
         }
+        clock.lap("assemble per-host findings")
 
         let pfFacts = try store.pfFacts(of: Array(Set(subjects.map(\.snapshotID))))
+        clock.lap("read PF facts")
         for (position, rule) in rules.rules.enumerated() where FleetRule.isFleet(rule.check) {
             byRule[position] = try FleetRule(rule: rule, subjects: subjects, pfFacts: pfFacts, store: store).findings(direct: byRule[position])
+            clock.lap("fleet check \(rule.id)")
         }
-        return Outcome(subjects: subjects, findings: Array(byRule.joined()), pfFacts: pfFacts, evaluated: missing.count)
+        return Outcome(subjects: subjects, findings: Array(byRule.joined()), pfFacts: pfFacts, evaluated: missing.count, phases: clock.laps)
     }
 }
 
@@ -145,4 +170,17 @@ public struct AuditHost: Sendable {
     }
 
     public var name: String { snapshot.host.hostname }
+}
+
+/// Phase timers for an audit: each lap is the time since the previous one.
+struct PhaseClock {
+    private var last = ContinuousClock.now
+    private(set) var laps: [(phase: String, seconds: Double)] = []
+
+    mutating func lap(_ phase: String) {
+        let now = ContinuousClock.now
+        let d = (now - last).components
+        laps.append((phase, Double(d.seconds) + Double(d.attoseconds) / 1e18))
+        last = now
+    }
 }

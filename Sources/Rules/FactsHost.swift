@@ -13,6 +13,19 @@ struct FactsHost: Sendable {
     let pfByAddress: [PCIAddress: PFView]
     /// Every VF of every PF, then every netdev-only VF table entry.
     private let allVFs: [VFView]
+    /// Every comparable MAC of the host, in the order `mac-unique` lists uses: each VF's admin
+    /// MAC, then its netdev MAC where that differs, then the physical interfaces'.
+    let macUses: [MACUse]
+
+    /// One use of a MAC: by the VF at `vf` (a position in the host's VFs) or by the interface at
+    /// `interface` (a position in ``AuditFacts/interfaceMACs``).
+    struct MACUse {
+        var vf: Int32
+        var interface: Int32
+        /// The 48-bit address; for another kind of address (InfiniBand), 0 and `text`.
+        var number: UInt64
+        var text: String?
+    }
 
     init(name: String, labels: [String: String], facts: AuditFacts) {
         self.name = name
@@ -26,7 +39,39 @@ struct FactsHost: Sendable {
             case .netdev(let n): VFView(vf: vf, pfAddress: nil, pfInterface: facts.netdevPFs[n].name)
             }
         }
+        var uses: [MACUse] = []
+        func use(_ mac: String?, vf: Int, interface: Int) -> (UInt64, String?)? {
+            guard let mac, !AuditFacts.isZeroMAC(mac) else { return nil }
+            let key: (UInt64, String?) = MACNumber.value(mac).map { ($0, nil) } ?? (0, mac)
+            uses.append(MACUse(vf: Int32(vf), interface: Int32(interface), number: key.0, text: key.1))
+            return key
+        }
+        for (p, vf) in facts.vfs.enumerated() {
+            let admin = use(vf.config?.mac, vf: p, interface: -1)
+            if let netdev = vf.netdevMAC, !AuditFacts.isZeroMAC(netdev) {
+                let key: (UInt64, String?) = MACNumber.value(netdev).map { ($0, nil) } ?? (0, netdev)
+                if admin == nil || admin?.0 != key.0 || admin?.1 != key.1 { _ = use(netdev, vf: p, interface: -1) }
+            }
+        }
+        for (i, interface) in facts.interfaceMACs.enumerated() { _ = use(interface.mac, vf: -1, interface: i) }
+        macUses = uses
     }
+
+    /// Whether `selector` picks each of the host's VFs (by position).
+    func selectedVFs(_ selector: Selector) -> [Bool] {
+        if selector.isEmpty { return Array(repeating: true, count: facts.vfs.count) }
+        let pfs = pfViews.map { selector.matches($0) }
+        let netdevs = facts.netdevPFs.map { selector.matches(netdev: $0, labels: labels) }
+        return facts.vfs.map { vf in
+            switch vf.owner {
+            case .pf(let p): pfs[p]
+            case .netdev(let n): netdevs[n]
+            }
+        }
+    }
+
+    /// The view of the VF at `position`.
+    func vfView(at position: Int) -> VFView { allVFs[position] }
 
     /// Whether `selector` picks the PF or netdev-only PF that owns VFs as `owner`.
     func selects(_ selector: Selector, owner: AuditFacts.VF.Owner) -> Bool {

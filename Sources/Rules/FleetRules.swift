@@ -43,6 +43,16 @@ struct FleetRule {
         }
     }
 
+    /// Whether a host with these labels is a scope of its own (scope host, or no scope label):
+    /// its MACs are compared within it alone, in the per-host pass.
+    static func isOwnDomain(_ labels: [String: String], _ scope: Scope) -> Bool {
+        switch scope {
+        case .host: true
+        case .fleet: false
+        case .label(let key): labels[key] == nil
+        }
+    }
+
     static func domainName(_ subject: AuditSubject, _ scope: Scope) -> String {
         switch scope {
         case .host: "host:\(subject.hostname)"
@@ -78,7 +88,7 @@ struct FleetRule {
 
     private func name(_ seq: Int) -> String { subjects[seq].hostname }
 
-    private static func scopeName(_ scope: Scope, _ domain: String) -> String {
+    static func scopeName(_ scope: Scope, _ domain: String) -> String {
         switch scope {
         case .host: return "the host"
         case .fleet: return "the fleet"
@@ -91,7 +101,10 @@ struct FleetRule {
     private func macs(_ scope: Scope, _ withVLAN: Bool, _ direct: [Finding]) throws -> [Finding] {
         var domains = Domains()
         let (fleetScope, selected) = fleetScope(scope, domains: &domains)
-        let rows = try store.duplicateMACUses(fleetScope, withVLAN: withVLAN)
+        // Hosts that are a scope of their own were compared in the per-host pass (`direct`).
+        var shared = fleetScope
+        shared.members.removeAll { Self.isOwnDomain(subjects[$0.seq].labels, scope) }
+        let rows = shared.members.isEmpty ? [] : try store.duplicateMACUses(shared, withVLAN: withVLAN)
         var findings = direct
         var start = 0
         while start < rows.count {
@@ -177,11 +190,13 @@ struct FleetRule {
         let ordered = groups.sorted { (domains.names[$0.key.domain], $0.key.model, $0.key.field) < (domains.names[$1.key.domain], $1.key.model, $1.key.field) }
         for (key, members) in ordered {
             let count = counts[key] ?? [:]
-            // The baseline is the most common value; ties go to the newest version.
+            // The baseline is the most common value; ties go to the newest version, and versions
+            // that order the same or not at all (`6.1.0-56-amd64`, `6.1.0-57-amd64`) to the text
+            // that sorts last, so that the baseline never depends on a dictionary's order.
             let baseline = count.max { a, b in
                 if a.value != b.value { return a.value < b.value }
-                guard let va = VendorVersion(a.key), let vb = VendorVersion(b.key), let order = va.compare(vb) else { return a.key < b.key }
-                return order == .older
+                if let va = VendorVersion(a.key), let vb = VendorVersion(b.key), let order = va.compare(vb), order != .equal { return order == .older }
+                return a.key < b.key
             }?.key ?? ""
             let spread = count.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
             for member in members {

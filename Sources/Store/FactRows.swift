@@ -84,35 +84,9 @@ struct MACColumns {
         if let value = Self.ethernet(mac) { integer = .int(Int64(value)) } else { text = .text(mac) }
     }
 
-    /// `aa:bb:cc:dd:ee:ff` (either case, `:` or `-`) as a number; nil for anything else.
-    static func ethernet(_ text: String) -> UInt64? {
-        var value: UInt64 = 0
-        var digits = 0
-        var separators = 0
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = value << 4 | UInt64(byte - UInt8(ascii: "0")); digits += 1
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = value << 4 | UInt64(byte - UInt8(ascii: "a") + 10); digits += 1
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): value = value << 4 | UInt64(byte - UInt8(ascii: "A") + 10); digits += 1
-            case UInt8(ascii: ":"), UInt8(ascii: "-"): separators += 1
-            default: return nil
-            }
-        }
-        return digits == 12 && separators == 5 ? value : nil
-    }
+    static func ethernet(_ text: String) -> UInt64? { MACNumber.value(text) }
 
-    /// The text a MAC integer stands for: `aa:bb:cc:dd:ee:ff`.
-    static func text(_ value: UInt64) -> String {
-        let hex = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(17)
-        for shift in stride(from: 40, through: 0, by: -8) {
-            if !out.isEmpty { out.append(UInt8(ascii: ":")) }
-            let byte = Int((value >> UInt64(shift)) & 0xff)
-            out += [hex[byte >> 4], hex[byte & 0xf]]
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    static func text(_ value: UInt64) -> String { MACNumber.text(value) }
 }
 
 extension InventoryStore {

@@ -117,9 +117,14 @@ extension InventoryStore {
 
     /// Whether the scope has any MAC to compare at all (a rule that compared nothing does not pass).
     public func hasMACUses(_ scope: FleetScope) throws -> Bool {
+        // Stops at the first MAC found (the `uses` of the duplicate query would be built whole).
         try read { db in
-            try Bool.fetchOne(db, sql: FactSQL.macUses(picked: scope.picked != nil, withVLAN: false) + "SELECT EXISTS (SELECT 1 FROM uses)",
-                              arguments: [scope.membersJSON, scope.pickedJSON]) ?? false
+            try Bool.fetchOne(db, sql: FactSQL.scope + """
+                x AS (SELECT 1) SELECT EXISTS (
+                    SELECT 1 FROM scope s JOIN fact_vfs v ON v.snapshot_id = s.snapshot_id \(FactSQL.pickedJoin(scope.picked != nil, "v"))
+                    WHERE v.admin_mac IS NOT NULL OR v.admin_mac_text IS NOT NULL OR v.netdev_mac IS NOT NULL OR v.netdev_mac_text IS NOT NULL
+                ) OR EXISTS (SELECT 1 FROM scope s JOIN fact_interface_macs m ON m.snapshot_id = s.snapshot_id)
+                """, arguments: [scope.membersJSON, scope.pickedJSON]) ?? false
         }
     }
 
@@ -145,8 +150,11 @@ extension InventoryStore {
     /// Whether any selected VF uses a VLAN (other than 0).
     public func hasVLANUses(_ scope: FleetScope) throws -> Bool {
         try read { db in
-            try Bool.fetchOne(db, sql: FactSQL.vlanUses(picked: scope.picked != nil) + "SELECT EXISTS (SELECT 1 FROM uses)",
-                              arguments: [scope.membersJSON, scope.pickedJSON]) ?? false
+            try Bool.fetchOne(db, sql: FactSQL.scope + """
+                x AS (SELECT 1) SELECT EXISTS (
+                    SELECT 1 FROM scope s JOIN fact_vfs v ON v.snapshot_id = s.snapshot_id \(FactSQL.pickedJoin(scope.picked != nil, "v"))
+                    WHERE v.vlan IS NOT NULL AND v.vlan != 0)
+                """, arguments: [scope.membersJSON, scope.pickedJSON]) ?? false
         }
     }
 
@@ -234,7 +242,7 @@ enum FactSQL {
 
         """
 
-    private static func pickedJoin(_ picked: Bool, _ table: String) -> String {
+    static func pickedJoin(_ picked: Bool, _ table: String) -> String {
         picked ? "JOIN picked p ON p.seq = s.seq AND p.owner = \(table).owner" : ""
     }
 

@@ -236,11 +236,13 @@ struct FleetCheck {
         for (key, members) in firmware.sorted(by: { ($0.key.domain, $0.key.model, $0.key.field) < ($1.key.domain, $1.key.model, $1.key.field) }) {
             var counts: [String: Int] = [:]
             for member in members { counts[member.value, default: 0] += 1 }
-            // The baseline is the most common value; ties go to the newest version.
+            // The baseline is the most common value; ties go to the newest version, and versions
+            // that order the same or not at all (`6.1.0-56-amd64`, `6.1.0-57-amd64`) to the text
+            // that sorts last, so that the baseline never depends on a dictionary's order.
             let baseline = counts.max { a, b in
                 if a.value != b.value { return a.value < b.value }
-                guard let va = VendorVersion(a.key), let vb = VendorVersion(b.key), let order = va.compare(vb) else { return a.key < b.key }
-                return order == .older
+                if let va = VendorVersion(a.key), let vb = VendorVersion(b.key), let order = va.compare(vb), order != .equal { return order == .older }
+                return a.key < b.key
             }?.key ?? ""
             let spread = counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
             for member in members {

