@@ -73,7 +73,7 @@ extension InventoryStore {
                                                   toolVersion: row["tool_version"], sourceKind: row["source_kind"], sourcePath: row["source_path"])
                 }
                 let byID = Dictionary(observations.map { ($0.snapshotID, $0) }, uniquingKeysWith: { a, _ in a })
-                for table in ["audit_facts", "fact_pfs", "fact_vfs", "fact_interface_macs"] {
+                for table in ["audit_facts", "fact_pfs", "fact_vfs", "fact_interface_macs", "fact_macs"] {
                     try db.execute(sql: "DELETE FROM \(table) WHERE snapshot_id IN (SELECT value FROM json_each(?))", arguments: [wanted])
                 }
                 let snapshots = try SnapshotRebuilder.snapshots(db, observations: chunk.compactMap { byID[$0] })

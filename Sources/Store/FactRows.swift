@@ -11,6 +11,8 @@ struct FactRows: Sendable {
     var pfs: [[SQLValue]]
     var vfs: [[SQLValue]]
     var interfaceMACs: [[SQLValue]]
+    /// `fact_macs`: (mac key, use position) of every comparable MAC use.
+    var macs: [[SQLValue]]
 
     static let pfColumns = [
         "owner", "address", "interfaces", "vendor_id", "device_id", "subsystem_vendor_id", "subsystem_device_id", "device_name",
@@ -56,6 +58,16 @@ struct FactRows: Sendable {
             let mac = MACColumns(m.mac)
             return [.int(Int64(position)), .text(m.name), .text(m.address.description), mac.integer, mac.text]
         }
+        // The same uses the duplicate query lists: a VF's admin MAC, its netdev MAC where that
+        // differs, a physical interface's MAC (a MAC used twice in a host is two rows).
+        var keys: [Int64] = []
+        for vf in facts.vfs {
+            let admin = MACColumns.key(vf.config?.mac)
+            if let admin { keys.append(admin) }
+            if let netdev = MACColumns.key(vf.netdevMAC), netdev != admin { keys.append(netdev) }
+        }
+        for m in facts.interfaceMACs { if let key = MACColumns.key(m.mac) { keys.append(key) } }
+        macs = keys.enumerated().map { n, key in [.int(key), .int(Int64(n))] }
     }
 }
 
@@ -86,6 +98,17 @@ struct MACColumns {
 
     static func ethernet(_ text: String) -> UInt64? { MACNumber.value(text) }
 
+    /// A usable MAC's key in `fact_macs`: an Ethernet MAC's value, or for another address a
+    /// negative 63-bit FNV-1a hash of its text (a collision only makes a candidate the
+    /// second query then rules out).
+    static func key(_ mac: String?) -> Int64? {
+        guard let mac, !AuditFacts.isZeroMAC(mac) else { return nil }
+        if let value = MACNumber.value(mac) { return Int64(value) }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in mac.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        return -Int64(hash & 0x7fff_ffff_ffff_ffff) - 1
+    }
+
     static func text(_ value: UInt64) -> String { MACNumber.text(value) }
 }
 
@@ -99,5 +122,6 @@ extension InventoryStore {
         try insertRows(db, table: "fact_vfs", columns: ["snapshot_id"] + FactRows.vfColumns, prefix: [id], rows: facts.vfs)
         try insertRows(db, table: "fact_interface_macs", columns: ["snapshot_id"] + FactRows.interfaceMACColumns, prefix: [id],
                        rows: facts.interfaceMACs)
+        try insertRows(db, table: "fact_macs", columns: ["mac", "position", "snapshot_id"], prefix: [], rows: facts.macs.map { $0 + [id] })
     }
 }

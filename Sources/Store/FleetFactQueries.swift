@@ -98,20 +98,47 @@ extension InventoryStore {
     /// domain, address and host order.
     public func duplicateMACUses(_ scope: FleetScope, withVLAN: Bool) throws -> [MACUseRow] {
         try read { db in
-            let rows = try StatementRows(db, table: "fact_vfs", sql: FactSQL.macUses(picked: scope.picked != nil, withVLAN: withVLAN) + """
-                SELECT u.domain, u.seq, u.mac, u.mac_text, u.vlan, u.is_vf, u.address, u.name, u.vf_index FROM uses u
-                JOIN (SELECT domain, coalesce(mac, -1) AS k, coalesce(mac_text, '') AS t, vlan FROM uses
-                      GROUP BY domain, coalesce(mac, -1), coalesce(mac_text, ''), vlan HAVING count(*) > 1) d
-                  ON d.domain = u.domain AND d.k = coalesce(u.mac, -1) AND d.t = coalesce(u.mac_text, '') AND d.vlan = u.vlan
-                ORDER BY u.domain, coalesce(u.mac, -1), coalesce(u.mac_text, ''), u.vlan, u.seq, u.ord, u.sub
-                """, arguments: [scope.membersJSON, scope.pickedJSON])
-            var result: [MACUseRow] = []
-            while try rows.next() {
-                let mac = try rows.int64(2).map { MACColumns.text(UInt64(bitPattern: $0)) } ?? rows.string(3)
-                result.append(MACUseRow(domain: try rows.requiredInt(0), seq: try rows.requiredInt(1), mac: mac, vlan: try rows.requiredInt(4),
-                                        isVF: try rows.requiredBool(5), address: try rows.address(6), name: rows.text(7), vfIndex: try rows.requiredInt(8)))
+            // 1. Candidates: MACs used more than once among the scope's snapshots, whatever the
+            //    domain or VLAN, by a GROUP BY that streams `fact_macs` in MAC order (no sort).
+            struct Key: Hashable {
+                var domain: Int64
+                var mac: Int64
+                var text: String
+                var vlan: Int64
             }
-            return result
+            let candidates = try Int64.fetchAll(db, sql: FactSQL.scope + """
+                x AS (SELECT 1)
+                SELECT mac FROM fact_macs WHERE snapshot_id IN (SELECT snapshot_id FROM scope) GROUP BY mac HAVING count(*) > 1
+                """, arguments: [scope.membersJSON, scope.pickedJSON])
+            guard !candidates.isEmpty else { return [] }
+            let numbers = candidates.filter { $0 >= 0 }.map(String.init).joined(separator: ",")
+            let texts = candidates.contains { $0 < 0 } ? try String.fetchAll(db, sql: """
+                SELECT DISTINCT t FROM (SELECT admin_mac_text AS t FROM fact_vfs WHERE admin_mac_text IS NOT NULL
+                    UNION SELECT netdev_mac_text FROM fact_vfs WHERE netdev_mac_text IS NOT NULL
+                    UNION SELECT mac_text FROM fact_interface_macs WHERE mac_text IS NOT NULL)
+                """).filter { MACColumns.key($0).map(candidates.contains) ?? false }.map(FactSQL.jsonString).joined(separator: ",") : ""
+            // 2. The uses of the candidates, grouped by domain, MAC and VLAN here: a group of
+            //    more than one use is a duplicate, put in domain, MAC, VLAN and host order.
+            let rows = try StatementRows(db, table: "fact_vfs", sql: FactSQL.macUses(picked: scope.picked != nil, withVLAN: withVLAN, onlyListed: true) + """
+                SELECT domain, seq, mac, mac_text, vlan, is_vf, address, name, vf_index, ord, sub FROM uses
+                """, arguments: [scope.membersJSON, scope.pickedJSON, "[\(numbers)]", "[\(texts)]"])
+            var found: [(key: Key, seq: Int, ord: Int, sub: Int, row: MACUseRow)] = []
+            var counts: [Key: Int] = [:]
+            while try rows.next() {
+                let number = try rows.int64(2)
+                let key = Key(domain: try rows.int64(0) ?? 0, mac: number ?? -1, text: number == nil ? try rows.string(3) : "", vlan: try rows.int64(4) ?? 0)
+                counts[key, default: 0] += 1
+                let mac = number.map { MACColumns.text(UInt64(bitPattern: $0)) } ?? key.text
+                let row = MACUseRow(domain: Int(key.domain), seq: try rows.requiredInt(1), mac: mac, vlan: Int(key.vlan), isVF: try rows.requiredBool(5),
+                                    address: try rows.address(6), name: rows.text(7), vfIndex: try rows.requiredInt(8))
+                found.append((key, row.seq, try rows.requiredInt(9), try rows.requiredInt(10), row))
+            }
+            found.removeAll { counts[$0.key, default: 0] < 2 }
+            found.sort { a, b in
+                if a.key != b.key { return (a.key.domain, a.key.mac, a.key.text, a.key.vlan) < (b.key.domain, b.key.mac, b.key.text, b.key.vlan) }
+                return (a.seq, a.ord, a.sub) < (b.seq, b.ord, b.sub)
+            }
+            return found.map(\.row)
         }
     }
 
@@ -246,23 +273,29 @@ enum FactSQL {
         picked ? "JOIN picked p ON p.seq = s.seq AND p.owner = \(table).owner" : ""
     }
 
-    /// `uses`: every comparable MAC of the scope, one row per use.
-    static func macUses(picked: Bool, withVLAN: Bool) -> String {
+    /// `uses`: every comparable MAC of the scope, one row per use; with `onlyListed`, only the
+    /// MACs listed in parameters 3 (integers) and 4 (texts).
+    static func macUses(picked: Bool, withVLAN: Bool, onlyListed: Bool) -> String {
         let vlan = withVLAN ? "coalesce(v.vlan, 0)" : "0"
+        func listed(_ number: String, _ text: String) -> String {
+            onlyListed ? "AND (\(number) IN (SELECT value FROM json_each(?3)) OR \(text) IN (SELECT value FROM json_each(?4)))" : ""
+        }
         return scope + """
-            uses AS MATERIALIZED (
+            uses AS (
                 SELECT s.domain, s.seq, v.position AS ord, 0 AS sub, v.admin_mac AS mac, v.admin_mac_text AS mac_text, \(vlan) AS vlan,
                        1 AS is_vf, v.address, v.pf_interface AS name, v.vf_index
                 FROM scope s JOIN fact_vfs v ON v.snapshot_id = s.snapshot_id \(pickedJoin(picked, "v"))
-                WHERE v.admin_mac IS NOT NULL OR v.admin_mac_text IS NOT NULL
+                WHERE (v.admin_mac IS NOT NULL OR v.admin_mac_text IS NOT NULL) \(listed("v.admin_mac", "v.admin_mac_text"))
                 UNION ALL
                 SELECT s.domain, s.seq, v.position, 1, v.netdev_mac, v.netdev_mac_text, \(vlan), 1, v.address, v.pf_interface, v.vf_index
                 FROM scope s JOIN fact_vfs v ON v.snapshot_id = s.snapshot_id \(pickedJoin(picked, "v"))
                 WHERE (v.netdev_mac IS NOT NULL OR v.netdev_mac_text IS NOT NULL)
                   AND (coalesce(v.netdev_mac, -1) != coalesce(v.admin_mac, -1) OR coalesce(v.netdev_mac_text, '') != coalesce(v.admin_mac_text, ''))
+                  \(listed("v.netdev_mac", "v.netdev_mac_text"))
                 UNION ALL
                 SELECT s.domain, s.seq, 1000000000 + m.position, 0, m.mac, m.mac_text, 0, 0, m.address, m.name, 0
                 FROM scope s JOIN fact_interface_macs m ON m.snapshot_id = s.snapshot_id
+                WHERE true \(listed("m.mac", "m.mac_text"))
             )
 
             """

@@ -129,6 +129,16 @@ enum StoreSchema {
             name TEXT NOT NULL, address TEXT NOT NULL, mac INTEGER, mac_text TEXT,
             PRIMARY KEY (snapshot_id, position)
         ) WITHOUT ROWID;
+        -- Every comparable MAC use, ordered by MAC: the fleet's duplicate MACs are a streaming
+        -- GROUP BY over this key order, with no sort. Ethernet MACs as their 48-bit value;
+        -- other addresses (their text is in fact_vfs / fact_interface_macs) as a negative hash.
+        CREATE TABLE fact_macs (
+            mac INTEGER NOT NULL,
+            snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            PRIMARY KEY (mac, snapshot_id, position)
+        ) WITHOUT ROWID;
+        CREATE INDEX fact_macs_by_snapshot ON fact_macs(snapshot_id);
         CREATE TABLE audit_results (
             snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
             fingerprint TEXT NOT NULL,
