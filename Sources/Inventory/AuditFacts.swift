@@ -10,7 +10,7 @@
 /// older versions are derived again from their snapshots.
 public struct AuditFacts: Sendable, Hashable {
     /// The derivation's version; stored facts of another version are re-derived.
-    public static let version = 2
+    public static let version = 3
 
     public var hostname: String
     public var kernelRelease: String?

@@ -101,10 +101,12 @@ public struct DriverInfo: Codable, Sendable, Hashable {
     public var driver: String
     public var version: String
     public var firmwareVersion: String
-    public var expansionROMVersion: String
+    /// Nil when the source had no `expansion-rom-version:` line at all (ESXi's ethtool, old
+    /// ethtool releases); "" when it had one with nothing after it. The ioctl always has it.
+    public var expansionROMVersion: String?
     public var busInfo: String
 
-    public init(driver: String, version: String, firmwareVersion: String, expansionROMVersion: String, busInfo: String) {
+    public init(driver: String, version: String, firmwareVersion: String, expansionROMVersion: String?, busInfo: String) {
         self.driver = driver
         self.version = version
         self.firmwareVersion = firmwareVersion

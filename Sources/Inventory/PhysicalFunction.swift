@@ -41,7 +41,8 @@ public struct PhysicalFunction: Codable, Sendable, Hashable {
 }
 
 extension PhysicalFunction {
-    /// The firmware version ethtool reported, without padding; nil when none was reported. Checks
+    /// The firmware version ethtool reported, without padding; nil when none was reported (`N/A`
+    /// included). Checks
     /// and reports both read it here, so a chart and a verdict never disagree on a version.
     public var reportedFirmware: String? { Self.reported(driverInfo?.firmwareVersion) }
 
@@ -49,7 +50,6 @@ extension PhysicalFunction {
     public var reportedDriverVersion: String? { Self.reported(driverInfo?.version) }
 
     private static func reported(_ value: String?) -> String? {
-        guard let trimmed = value?.trimmingBlanks, !trimmed.isEmpty else { return nil }
-        return trimmed
+        value.flatMap(VendorVersion.reported)
     }
 }

@@ -304,7 +304,7 @@ extension DriverInfo {
         }
         self.init(driver: try need(fields["driver"], "driver", r), version: try need(fields["version"], "version", r),
                   firmwareVersion: try need(fields["firmwareVersion"], "firmwareVersion", r),
-                  expansionROMVersion: try need(fields["expansionROMVersion"], "expansionROMVersion", r),
+                  expansionROMVersion: fields["expansionROMVersion"],
                   busInfo: try need(fields["busInfo"], "busInfo", r))
     }
 }

@@ -1,151 +1,182 @@
-/// A driver or firmware version string as NIC drivers report it, parsed so that versions of the
-/// same family can be ordered.
+/// A driver or firmware version string read the way its vendor means it, so that versions of
+/// the same family and device can be ordered and every other pair is *incomparable*.
 ///
 /// Why vendor-aware: `ethtool -i` strings are not semantic versions. ice/i40e report
-/// `NVM eetrack combo` (`4.20 0x80017785 1.3346.0`), mlx5 appends the board PSID
-/// (`22.36.1010 (MT_0000000359)`), bnxt reports firmware and package (`218.0.219.13/pkg 218.0.219.13`),
-/// ixgbe often reports only an eetrack ID (`0x800006f1`), which has no order at all. Comparing them
-/// as plain strings would call `4.9` newer than `4.20`; a string that cannot be parsed must be a
-/// finding of its own, never "ok".
+/// `NVM eetrack combo` (`4.20 0x80017785 1.3346.0`), mlx5 appends the board PSID and its major
+/// number names the device family (`14.31.2006` is not older than `16.27.1016`), bnxt reports
+/// firmware and package (`218.0.219.13/pkg 218.0.219.13`), ixgbe often only an eetrack ID, which
+/// has no order at all. Comparing them as plain strings would call `4.9` newer than `4.20`; a
+/// string that cannot be parsed must be a finding of its own, never "ok".
+///
+/// A version is a list of named ``Component``s (`nvm`, `eetrack`, `combo`, `pkg`, `bc`, `mfw`…);
+/// its family says which of them order it (most significant first) and which only identify it
+/// (an eetrack ID, an sfc datapath variant): two versions whose ordering parts are equal but
+/// whose identifying parts differ are different images of unknown order, not equal.
 public struct VendorVersion: Sendable, Hashable, CustomStringConvertible {
-    public enum Form: Sendable, Hashable {
-        /// Dotted numbers, with an optional non-numeric remainder kept for display (`2.1.0`,
-        /// `6.1.0-56-amd64`, `22.36.1010` with PSID `MT_0000000359`).
-        case dotted([Int])
-        /// Intel NVM image version, eetrack ID and combo (option ROM) version.
-        case nvm(nvm: [Int], eetrack: UInt32, combo: [Int]?)
-        /// Broadcom firmware and package versions: the package orders.
-        case package(firmware: [Int], package: [Int])
-        /// An eetrack ID alone: equal or not, never older or newer.
-        case eetrack(UInt32)
+    /// One named part of a version string.
+    public struct Component: Sendable, Hashable {
+        public var name: String
+        /// The part's numbers when it orders (`[4, 20]`); nil for identifying text (`0x80017785`).
+        public var numbers: [Int]?
+        /// The part as written.
+        public var text: String
+
+        public init(_ name: String, numbers: [Int]?, text: String) {
+            self.name = name
+            self.numbers = numbers
+            self.text = text
+        }
     }
 
+    /// The string as reported, blanks trimmed and runs of blanks made one (drivers pad).
     public let raw: String
-    public let form: Form
-    /// What followed the version proper (mlx5's PSID, a kernel release's `-56-amd64`).
-    public let qualifier: String?
+    public let family: VersionFamily
+    public let context: VersionContext
+    public let components: [Component]
+    /// The names of the components that order the version, most significant first.
+    public let ordering: [String]
+    /// The names of the components that identify it without ordering it.
+    public let identifying: [String]
+    /// What must be equal for two versions to be ordered at all (an mlx major, a device), or nil.
+    public let line: String?
 
     public var description: String { raw }
 
-    /// Parses `text`; nil when it has no recognisable version in it.
+    /// Reads `text` in the generic scheme (any driver): nil when it holds no recognisable version.
     public init?(_ text: String) {
-        let trimmed = text.trimmingBlanks
-        guard !trimmed.isEmpty else { return nil }
-        raw = trimmed
-        let words = trimmed.split(separator: " ").map(String.init)
-        // bnxt: "218.0.219.13/pkg 218.0.219.13"
-        if words.count == 2, words[0].hasSuffix("/pkg"), let fw = Self.dotted(String(words[0].dropLast(4))).numbers,
-           let pkg = Self.dotted(words[1]).numbers {
-            form = .package(firmware: fw, package: pkg)
-            qualifier = nil
-            return
-        }
-        // ice / i40e: "4.20 0x80017785 1.3346.0" (combo optional)
-        if words.count >= 2, let nvm = Self.dotted(words[0]).numbers, Self.dotted(words[0]).rest.isEmpty,
-           let eetrack = Self.hex32(words[1]) {
-            let combo = words.count >= 3 ? Self.dotted(words[2]).numbers : nil
-            form = .nvm(nvm: nvm, eetrack: eetrack, combo: combo)
-            qualifier = nil
-            return
-        }
-        // ixgbe: "0x800006f1"; anything else that starts like hex is not a version.
-        if words[0].hasPrefix("0x") || words[0].hasPrefix("0X") {
-            guard words.count == 1, let eetrack = Self.hex32(words[0]) else { return nil }
-            form = .eetrack(eetrack)
-            qualifier = nil
-            return
-        }
-        // Dotted, with whatever follows kept as qualifier: "22.36.1010 (MT_0000000359)", "6.1.0-56-amd64".
-        let (numbers, rest) = Self.dotted(trimmed)
-        guard let numbers else { return nil }
-        form = .dotted(numbers)
-        let q = rest.trimmingBlanks
-        qualifier = q.isEmpty ? nil : q
+        self.init(text, family: .generic, context: VersionContext())
     }
 
-    /// The order of two versions, or nil when they cannot be ordered (different forms, or eetrack IDs).
-    public func compare(_ other: VendorVersion) -> Ordering? {
-        switch (form, other.form) {
-        case (.dotted(let a), .dotted(let b)): return Self.compare(a, b)
-        case (.nvm(let a, _, let ca), .nvm(let b, _, let cb)):
-            let primary = Self.compare(a, b)
-            if primary != .equal { return primary }
-            guard let ca, let cb else { return .equal }
-            return Self.compare(ca, cb)
-        case (.package(_, let a), .package(_, let b)): return Self.compare(a, b)
-        case (.eetrack(let a), .eetrack(let b)): return a == b ? .equal : nil
-        // A bare dotted bound against an NVM string compares the NVM version ("4.20" vs "4.20 0x... 1.3346.0").
-        case (.nvm(let a, _, _), .dotted(let b)), (.package(_, let a), .dotted(let b)): return Self.compare(a, b)
-        case (.dotted(let a), .nvm(let b, _, _)), (.dotted(let a), .package(_, let b)): return Self.compare(a, b)
-        default: return nil
-        }
+    /// Reads `text` in `family`'s scheme; nil when the string is not of that form.
+    public init?(_ text: String, family: VersionFamily, context: VersionContext) {
+        guard let normal = Self.reported(text),
+              let parsed = VersionSchemes.parse(normal, family: family, context: context) else { return nil }
+        raw = normal
+        self.family = family
+        self.context = context
+        components = parsed.components
+        ordering = parsed.ordering
+        identifying = parsed.identifying
+        line = parsed.line
     }
 
-    /// A text that sorts as the versions order, for SQL (`ORDER BY`, `<`, `GROUP BY`): the
-    /// ordering numbers (dotted: all; NVM: the NVM version, then the combo; Broadcom: the
-    /// package), ten digits each, trailing zero components dropped so that `4.2` and `4.2.0` get
-    /// one key. Nil for an eetrack ID alone, which has no order. Keys of different forms compare
-    /// as ``compare(_:)`` compares them across forms (by those numbers).
-    public var sortKey: String? {
-        func digits(_ numbers: [Int]) -> String {
-            var trimmed = numbers
-            while trimmed.last == 0 { trimmed.removeLast() }
-            return trimmed.map { n in
-                let text = String(max(0, n))
-                return String(repeating: "0", count: max(0, 10 - text.count)) + text
-            }.joined(separator: ".")
-        }
-        switch form {
-        case .dotted(let numbers): return digits(numbers)
-        case .nvm(let nvm, _, let combo): return digits(nvm) + (combo.map { " " + digits($0) } ?? "")
-        case .package(_, let package): return digits(package)
-        case .eetrack: return nil
-        }
+    /// A PF's firmware version, read in the scheme of its driver's family.
+    public static func firmware(_ text: String, _ context: VersionContext) -> VendorVersion? {
+        VendorVersion(text, family: .firmware(driver: context.driver), context: context)
+    }
+
+    /// A PF's driver version: the kernel release for an in-tree driver, else the driver's own
+    /// dotted numbering (versions of two drivers never order).
+    public static func driver(_ text: String, _ context: VersionContext) -> VendorVersion? {
+        VendorVersion(text, family: VersionSchemes.isKernelRelease(text, context) ? .kernel : .generic,
+                      context: VersionContext(driver: context.driver, kernelRelease: context.kernelRelease))
+    }
+
+    /// The version text as the fleet groups it: blanks trimmed, runs of blanks made one; nil when
+    /// nothing was reported (empty, or `N/A` as iavf and others write it).
+    public static func reported(_ text: String) -> String? {
+        let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
+        guard !words.isEmpty else { return nil }
+        let joined = words.joined(separator: " ")
+        if ["n/a", "na", "none", "unknown"].contains(joined.lowercased()) { return nil }
+        return joined
+    }
+
+    public func component(_ name: String) -> Component? {
+        components.first { $0.name == name }
+    }
+
+    /// The numbers of the most significant ordering component (for display and bounds).
+    public var primaryNumbers: [Int]? {
+        ordering.first.flatMap { component($0)?.numbers }
     }
 
     public enum Ordering: Sendable {
         case older, equal, newer
     }
 
+    /// The order of two versions; nil when they cannot be ordered: other families, other lines
+    /// (devices, mlx majors, nfp applications), no ordering part (an eetrack ID alone), or equal
+    /// ordering parts but different identifying parts. With `component`, only that named part
+    /// is compared (`mfw` of `mfw 8.25.7.0 storm 8.20.0.0`).
+    public func compare(_ other: VendorVersion, component name: String? = nil) -> Ordering? {
+        incomparability(other, component: name) == nil ? order(other, component: name) : nil
+    }
+
+    /// Why two versions cannot be ordered, in words; nil when they can.
+    public func incomparability(_ other: VendorVersion, component name: String? = nil) -> String? {
+        if family != other.family { return "\(raw) (\(family.rawValue)) and \(other.raw) (\(other.family.rawValue)) are versions of different families" }
+        if let a = line, let b = other.line, a != b { return "\(raw) and \(other.raw) belong to different lines (\(a) vs \(b))" }
+        if let name {
+            guard component(name)?.numbers != nil, other.component(name)?.numbers != nil else {
+                return "\(raw) and \(other.raw) do not both carry an ordered `\(name)` part"
+            }
+            return nil
+        }
+        guard order(other, component: nil) == nil else { return nil }
+        for version in [self, other] where version.primaryNumbers == nil {
+            guard let name = version.ordering.first else { break }
+            if let part = version.component(name) {
+                return "the `\(name)` part of \(version.raw) (\(part.text)) has no order"
+            }
+            return "\(version.raw) has no `\(name)` part to order by (only \(version.components.map(\.name).joined(separator: ", ")))"
+        }
+        let differing = identifying.filter { name in
+            guard let a = component(name)?.text, let b = other.component(name)?.text else { return false }
+            return a.lowercased() != b.lowercased()
+        }
+        return "\(raw) and \(other.raw) are different images with no order (different \(differing.joined(separator: ", ")))"
+    }
+
+    private func order(_ other: VendorVersion, component name: String?) -> Ordering? {
+        if let name {
+            guard let a = component(name)?.numbers, let b = other.component(name)?.numbers else { return nil }
+            return Self.compare(a, b)
+        }
+        var compared = 0
+        for part in ordering {
+            guard let a = component(part)?.numbers, let b = other.component(part)?.numbers else { break }
+            let result = Self.compare(a, b)
+            if result != .equal { return result }
+            compared += 1
+        }
+        // Equal as far as both go: what identifies the image must agree where both say it.
+        var identified = 0
+        for part in identifying {
+            guard let a = component(part)?.text, let b = other.component(part)?.text else { continue }
+            if a.lowercased() != b.lowercased() { return nil }
+            identified += 1
+        }
+        return compared > 0 || identified > 0 ? .equal : nil
+    }
+
+    /// A text that sorts as the versions order within one family and line, for SQL (`ORDER
+    /// BY`, `GROUP BY`): the family and line, then each ordering part's numbers. Trailing zero
+    /// numbers are dropped so that `4.2` and `4.2.0` get one key; each number is written as ten
+    /// digits after a mark that sorts a negative number (`-rc7`'s build) below the end of a part
+    /// (`.`) and a positive one above it, as `compare(_:_:)` orders them. Nil
+    /// when the version has no ordering part.
+    public var sortKey: String? {
+        func digits(_ numbers: [Int]) -> String {
+            var trimmed = numbers
+            while trimmed.last == 0 { trimmed.removeLast() }
+            return trimmed.map { n in
+                let text = String(n < 0 ? 1_000_000_000 + n : n)
+                return (n < 0 ? "-" : "/") + String(repeating: "0", count: max(0, 10 - text.count)) + text
+            }.joined() + "."
+        }
+        let parts = ordering.prefix { component($0)?.numbers != nil }.compactMap { component($0)?.numbers }
+        guard !parts.isEmpty else { return nil }
+        return "\(family.rawValue)/\(line ?? ""):" + parts.map(digits).joined(separator: " ")
+    }
+
     /// Component-wise, missing components count as 0 (`4.2` == `4.2.0`).
-    static func compare(_ a: [Int], _ b: [Int]) -> Ordering {
+    public static func compare(_ a: [Int], _ b: [Int]) -> Ordering {
         for i in 0..<max(a.count, b.count) {
             let x = i < a.count ? a[i] : 0, y = i < b.count ? b[i] : 0
             if x < y { return .older }
             if x > y { return .newer }
         }
         return .equal
-    }
-
-    /// The leading `N(.N)*` of `text` and what follows it.
-    static func dotted(_ text: String) -> (numbers: [Int]?, rest: String) {
-        var numbers: [Int] = []
-        var current = ""
-        var index = text.startIndex
-        while index < text.endIndex {
-            let c = text[index]
-            if c.isASCII, c.isNumber {
-                current.append(c)
-            } else if c == ".", !current.isEmpty {
-                guard let n = Int(current) else { return (nil, text) }
-                numbers.append(n)
-                current = ""
-            } else {
-                break
-            }
-            index = text.index(after: index)
-        }
-        if !current.isEmpty {
-            guard let n = Int(current) else { return (nil, text) }
-            numbers.append(n)
-        } else if !numbers.isEmpty {
-            index = text.index(before: index)  // a trailing '.' belongs to the rest
-        }
-        return (numbers.isEmpty ? nil : numbers, String(text[index...]))
-    }
-
-    static func hex32(_ word: String) -> UInt32? {
-        guard word.hasPrefix("0x") || word.hasPrefix("0X"), (3...10).contains(word.count) else { return nil }
-        return UInt32(word.dropFirst(2), radix: 16)
     }
 }

@@ -18,7 +18,7 @@ import Foundation
 public struct AuditEngine: Sendable {
     /// The checks' own version: bump it when a check's logic or wording changes, so results kept
     /// by an older build are worked out again instead of reused.
-    public static let checksVersion = 1
+    public static let checksVersion = 2
 
     public let rules: RuleSet
     /// What per-host results are kept under: the checks' version, the facts' version and the

@@ -31,7 +31,7 @@ struct FactsHost: Sendable {
         self.name = name
         self.labels = labels
         self.facts = facts
-        pfViews = facts.pfs.map { PFView(hostName: name, labels: labels, pf: $0) }
+        pfViews = facts.pfs.map { PFView(hostName: name, labels: labels, pf: $0, kernelRelease: facts.kernelRelease) }
         pfByAddress = Dictionary(pfViews.map { ($0.pf.address, $0) }, uniquingKeysWith: { a, _ in a })
         allVFs = facts.vfs.map { vf in
             switch vf.owner {
@@ -111,8 +111,11 @@ struct PFView: Sendable {
     let hostName: String
     let labels: [String: String]
     let pf: AuditFacts.PF
+    var kernelRelease: String?
 
     var firmware: String? { pf.firmware }
+    /// What the PF's versions are read against: its driver, its device, the host's kernel.
+    var versionContext: VersionContext { VersionContext(driver: driver, device: pf.device?.vendorDevice, kernelRelease: kernelRelease) }
     var driverVersion: String? { pf.driverVersion }
     var driver: String? { pf.driver }
     var model: String { pf.model }

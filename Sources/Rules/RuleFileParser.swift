@@ -333,13 +333,40 @@ public enum RuleFileParser {
         }
     }
 
+    /// A version range: `">=22.36.1010"`, or for one named part of a multi-part string
+    /// `{component: mfw, minimum: 8.37}` / `{component: mfw, range: ">=8.37 <8.60"}`.
     private static func versionRange(_ n: Node, _ name: String, bareMeansAtLeast: Bool, _ c: inout Context) -> VersionRange? {
-        guard let text = n.string else { c.error(n, "`\(name)` is a version range like \">=22.36.1010\""); return nil }
+        var component: String?
+        var textNode = n
+        var atLeast = bareMeansAtLeast
+        if case .mapping(let map) = n {
+            var values: [String: Node] = [:]
+            for (k, v) in map {
+                guard let key = k.string, ["component", "minimum", "range"].contains(key) else {
+                    c.error(k, "`\(name)` as a mapping has `component` and one of `minimum` or `range`")
+                    continue
+                }
+                values[key] = v
+            }
+            guard let part = values["component"]?.string, !part.isEmpty, part.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+                c.error(values["component"] ?? n, "`\(name)` needs `component`: the name of one part of the version (e.g. mfw, storm, bc, nvm, combo)")
+                return nil
+            }
+            switch (values["minimum"], values["range"]) {
+            case (let node?, nil): textNode = node; atLeast = true
+            case (nil, let node?): textNode = node; atLeast = false
+            default:
+                c.error(n, "`\(name)` needs exactly one of `minimum` or `range` beside `component`")
+                return nil
+            }
+            component = part
+        }
+        guard let text = textNode.string else { c.error(textNode, "`\(name)` is a version range like \">=22.36.1010\""); return nil }
         let startsWithOperator = VersionRange.Operator.allCases.contains { text.hasPrefix($0.rawValue) } || text == "*"
         do {
-            return try VersionRange(startsWithOperator || !bareMeansAtLeast ? text : ">=" + text)
+            return try VersionRange(startsWithOperator || !atLeast ? text : ">=" + text, component: component)
         } catch {
-            c.error(n, "`\(name)`: \(error)")
+            c.error(textNode, "`\(name)`: \(error)")
             return nil
         }
     }

@@ -29,12 +29,13 @@ struct FactRows: Sendable {
         encoded = facts.encoded()
         pfs = facts.pfs.enumerated().map { p, pf in
             let d = pf.device
+            let context = VersionContext(driver: pf.driver, device: d?.vendorDevice, kernelRelease: facts.kernelRelease)
             return [
                 .int(Int64(FactOwner.code(.pf(p)))), .text(pf.address.description), .text(pf.interfaces.joined(separator: " ")),
                 SQLValue(d?.vendorID), SQLValue(d?.deviceID), SQLValue(d?.subsystemVendorID), SQLValue(d?.subsystemDeviceID),
                 SQLValue(d?.deviceName), SQLValue(pf.driver), SQLValue(pf.hasDriverInfo), .text(pf.model), .text(pf.modelName),
-                SQLValue(pf.firmware), SQLValue(pf.firmware.flatMap { VendorVersion($0)?.sortKey }),
-                SQLValue(pf.driverVersion), SQLValue(pf.driverVersion.flatMap { VendorVersion($0)?.sortKey }),
+                SQLValue(pf.firmware), SQLValue(pf.firmware.flatMap { VendorVersion.firmware($0, context)?.sortKey }),
+                SQLValue(pf.driverVersion), SQLValue(pf.driverVersion.flatMap { VendorVersion.driver($0, context)?.sortKey }),
                 SQLValue(pf.numVFs), SQLValue(pf.totalVFs), SQLValue(pf.presentVFs),
             ]
         } + facts.netdevPFs.enumerated().map { n, netdev in

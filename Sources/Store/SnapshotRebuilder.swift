@@ -214,7 +214,7 @@ enum SnapshotRebuilder {
     private static func driverInfo(_ row: StatementRows, _ c: DriverColumns) -> DriverInfo? {
         guard let driver = row.text(c.driver) else { return nil }
         return DriverInfo(driver: driver, version: row.text(c.version) ?? "", firmwareVersion: row.text(c.firmware) ?? "",
-                          expansionROMVersion: row.text(c.erom) ?? "", busInfo: row.text(c.busInfo) ?? "")
+                          expansionROMVersion: row.text(c.erom), busInfo: row.text(c.busInfo) ?? "")
     }
 
     static func date(_ text: String) throws -> Date {

@@ -32,7 +32,7 @@ public struct OracleHost: Sendable {
             for (position, device) in snapshot.pciDevices.enumerated() where index[device.address] == nil { index[device.address] = position }
             deviceIndex = index
             pfViews = snapshot.physicalFunctions.map { pf in
-                PFView(hostName: snapshot.host.hostname, labels: labels, pf: pf, device: index[pf.address].map { snapshot.pciDevices[$0] })
+                PFView(hostName: snapshot.host.hostname, labels: labels, pf: pf, device: index[pf.address].map { snapshot.pciDevices[$0] }, kernelRelease: snapshot.host.kernelRelease)
             }
             pfByAddress = Dictionary(pfViews.map { ($0.pf.address, $0) }, uniquingKeysWith: { a, _ in a })
             var netdevs = Set<String>()
@@ -109,8 +109,10 @@ struct PFView: Sendable {
     let labels: [String: String]
     let pf: PhysicalFunction
     let device: PCIDevice?
+    var kernelRelease: String?
 
     var firmware: String? { pf.reportedFirmware }
+    var versionContext: VersionContext { VersionContext(driver: driver, device: device?.vendorDevice, kernelRelease: kernelRelease) }
     var driverVersion: String? { pf.reportedDriverVersion }
     var driver: String? { device?.driver ?? pf.driverInfo?.driver }
     var model: String { device?.modelKey ?? pf.address.description }

@@ -104,20 +104,25 @@ enum HostChecks {
                 guard let text = firmware ? view.firmware : view.driverVersion else {
                     return view.pf.driverInfo == nil ? nil : ("\(view.modelName) reports no \(firmware ? "firmware" : "driver") version", nil, [:])
                 }
-                guard let version = VendorVersion(text) else {
-                    return ("\(firmware ? "firmware" : "driver") version \"\(text)\" cannot be parsed", "check `ethtool -i \(view.pf.interfaces.first ?? "IFACE")`", ["version": text])
+                let context = view.versionContext
+                guard let version = firmware ? VendorVersion.firmware(text, context) : VendorVersion.driver(text, context) else {
+                    let family = firmware ? VersionFamily.firmware(driver: context.driver) : .generic
+                    return ("\(firmware ? "firmware" : "driver") version \"\(text)\" cannot be parsed as \(family.rawValue) (expected \(family.expectedFormat))",
+                            "check `ethtool -i \(view.pf.interfaces.first ?? "IFACE")`", ["version": text, "family": family.rawValue])
                 }
                 switch range.contains(version) {
                 case .inside: return nil
-                case .outside: return ("\(firmware ? "firmware" : "driver") \(text) is not \(range)", firmware ? "update the NIC firmware" : "update the driver", ["version": text, "required": range.text])
-                case .undecidable(let why): return ("\(firmware ? "firmware" : "driver") \(text) cannot be checked against \(range): \(why)", nil, ["version": text, "required": range.text])
+                case .outside: return ("\(firmware ? "firmware" : "driver") \(text) is not \(range)", firmware ? "update the NIC firmware" : "update the driver", ["version": text, "required": range.description])
+                case .undecidable(let why): return ("\(firmware ? "firmware" : "driver") \(text) cannot be checked against \(range): \(why)", nil, ["version": text, "required": range.description])
                 }
             }
         case (.driverFirmwareCompat, .compatibility(let matrix)):
             return perPF(rule, host, what: "PFs with a validated driver/firmware pair") { view in
                 guard let fwText = view.firmware, let drvText = view.driverVersion else { return nil }
-                guard let fw = VendorVersion(fwText), let drv = VendorVersion(drvText) else {
-                    return ("driver \(drvText) / firmware \(fwText) cannot be parsed", nil, ["driver": drvText, "firmware": fwText])
+                guard let fw = VendorVersion.firmware(fwText, view.versionContext), let drv = VendorVersion.driver(drvText, view.versionContext) else {
+                    let family = VersionFamily.firmware(driver: view.versionContext.driver)
+                    return ("driver \(drvText) / firmware \(fwText) cannot be parsed (firmware expected as \(family.rawValue): \(family.expectedFormat))",
+                            "check `ethtool -i \(view.pf.interfaces.first ?? "IFACE")`", ["driver": drvText, "firmware": fwText, "family": family.rawValue])
                 }
                 if matrix.contains(where: { $0.driver.contains(drv) == .inside && $0.firmware.contains(fw) == .inside }) { return nil }
                 return ("driver \(drvText) with firmware \(fwText) is not a validated pair", "move to a pair listed in rule \(rule.id)", ["driver": drvText, "firmware": fwText])

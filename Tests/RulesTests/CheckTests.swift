@@ -147,8 +147,13 @@ final class CheckTests: XCTestCase {
         XCTAssertEqual(try violations(higher, try igb()).map(\.message), ["firmware 2.1.0 is not >=2.2"])
         var garbage = try igb()
         let p = igbPF(&garbage)
-        garbage.physicalFunctions[p].driverInfo?.firmwareVersion = "N/A"
-        XCTAssertEqual(try violations(floor, garbage).map(\.message), ["firmware version \"N/A\" cannot be parsed"])
+        garbage.physicalFunctions[p].driverInfo?.firmwareVersion = "2.1 beta"
+        XCTAssertEqual(try violations(floor, garbage).map(\.message),
+                       ["firmware version \"2.1 beta\" cannot be parsed as igb (expected MAJOR.MINOR-BUILD or MAJOR.MINOR, 0xEETRACK, e.g. 3.25, 0x800005d0)"])
+        var notReported = garbage
+        notReported.physicalFunctions[p].driverInfo?.firmwareVersion = "N/A"
+        XCTAssertEqual(try violations(floor, notReported).map(\.message), ["82576 Gigabit Network Connection [8086:10c9] reports no firmware version"],
+                       "N/A is not a version: the PF reports none")
         let driver = "  - {id: drv, check: driver-minimum, severity: medium, select: {driver: igb}, minimum: \">=6.1\"}\n"
         XCTAssertEqual(try violations(driver, try igb()), [], "in-tree driver version is the kernel release 6.1.0-56-amd64")
         let matrix = """
@@ -165,11 +170,43 @@ final class CheckTests: XCTestCase {
         XCTAssertEqual(try violations(other, try igb()).map(\.message), ["driver 6.1.0-56-amd64 with firmware 2.1.0 is not a validated pair"])
         var eetrack = try igb()
         eetrack.physicalFunctions[p].driverInfo?.firmwareVersion = "0x800006f1"
-        XCTAssertEqual(try violations(higher, eetrack).map(\.message), ["firmware 0x800006f1 cannot be checked against >=2.2: 0x800006f1 cannot be ordered against 2.2"])
+        XCTAssertEqual(try violations(higher, eetrack).map(\.message), ["firmware 0x800006f1 cannot be checked against >=2.2: 0x800006f1 has no `version` part to order by (only eetrack)"])
     }
 }
 
 extension CheckTests {
+    /// The igb PF given another driver's firmware string: floors are read in that driver's
+    /// scheme, on a named part when the rule says so, and undecidable across device families.
+    func testVersionFloorsReadTheDriversScheme() throws {
+        func as_(_ driver: String, _ firmware: String) throws -> HostSnapshot {
+            var s = try igb()
+            let p = igbPF(&s)
+            s.physicalFunctions[p].driverInfo?.driver = driver
+            s.physicalFunctions[p].driverInfo?.firmwareVersion = firmware
+            let d = try XCTUnwrap(s.pciDevices.firstIndex { $0.address == s.physicalFunctions[p].address })
+            s.pciDevices[d].driver = driver
+            return s
+        }
+        let qede = try as_("qede", "mfw 8.25.7.0 storm 8.20.0.0")
+        let mfw = "  - {id: mfw, check: firmware-minimum, severity: high, select: {device: \"10c9\"}, minimum: {component: mfw, minimum: \"8.37\"}}\n"
+        XCTAssertEqual(try violations(mfw, qede).map(\.message), ["firmware mfw 8.25.7.0 storm 8.20.0.0 is not >=8.37 (mfw)"])
+        XCTAssertEqual(try violations(mfw, qede).first?.evidence["required"], ">=8.37 (mfw)")
+        let storm = "  - {id: storm, check: firmware-minimum, severity: high, select: {device: \"10c9\"}, minimum: {component: storm, minimum: \"8.20\"}}\n"
+        XCTAssertEqual(try violations(storm, qede), [])
+        let whole = "  - {id: whole, check: firmware-minimum, severity: high, select: {device: \"10c9\"}, minimum: \"8.20\"}\n"
+        XCTAssertEqual(try violations(whole, qede), [], "a bare floor is on the part that orders qede: mfw")
+
+        let cx5 = try as_("mlx5_core", "16.35.3502 (MT_0000000012)")
+        let cx6dx = "  - {id: cx6dx, check: firmware-minimum, severity: high, select: {device: \"10c9\"}, minimum: \">=22.36.1010\"}\n"
+        XCTAssertEqual(try violations(cx6dx, cx5).map(\.message), [
+            "firmware 16.35.3502 (MT_0000000012) cannot be checked against >=22.36.1010: 16.35.3502 (MT_0000000012) and 22.36.1010 belong to different lines (major 16 vs major 22)",
+        ])
+        let unknown = try as_("qede", "8.25.7.0 beta")
+        XCTAssertEqual(try violations(whole, unknown).map(\.message),
+                       ["firmware version \"8.25.7.0 beta\" cannot be parsed as qlogic (expected mfw VERSION storm VERSION, e.g. mfw 8.25.7.0 storm 8.20.0.0)"])
+        XCTAssertEqual(try violations(whole, unknown).first?.evidence["family"], "qlogic")
+    }
+
     func testSecurityWithoutExemption() throws {
         let security = "  - {id: s, check: vf-security, severity: medium}\n"
         XCTAssertEqual(try violations(security, try igb()).map(\.message), [

@@ -9,15 +9,20 @@ import XCTest
 /// Several hosts in one database with labels: cross-host MAC, VLAN and firmware conflicts are
 /// found exactly where they were planted, and nowhere else.
 final class FleetTests: XCTestCase {
-    func testPlantedConflictsAcrossTheFleet() throws {
-        let dir = Fixtures.temporaryDirectory("fleet")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+    /// Four hosts derived from the igb capture, all on firmware 2.1.0, and an empty store.
+    private func fourHosts(_ name: String) throws -> (dir: String, store: InventoryStore, hosts: [HostSnapshot]) {
+        let dir = Fixtures.temporaryDirectory(name)
         let base = try Collector().collectCapture(at: Fixtures.path("qemu/igb-nvme-netdevsim/after"))
         var fleet = FleetBuilder(base: base)
         fleet.firmwareVersions = ["2.1.0"]
-        let store = try InventoryStore(path: dir + "/db")
+        return (dir, try InventoryStore(path: dir + "/db"), (1...4).map { fleet.host($0) })
+    }
+
+    func testPlantedConflictsAcrossTheFleet() throws {
+        let (dir, store, derived) = try fourHosts("fleet")
+        var h = derived
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         // h1, h2: l2-domain blue, tenants a and b; h3: l2-domain red, tenant a; h4: red, tenant c.
-        var h = (1...4).map { fleet.host($0) }
         let igb = h[0].physicalFunctions.firstIndex { $0.address.description == "0000:04:00.0" }!
         // Every host's tagged VFs on VLANs of its own, so that only what is planted below conflicts.
         for n in h.indices {
@@ -73,6 +78,34 @@ final class FleetTests: XCTestCase {
         XCTAssertEqual(fw.evidence["baselineCount"], "3")
         XCTAssertTrue(fw.message.hasPrefix("firmware 2.2.0 differs from the baseline 2.1.0 (3 of 4 82576 Gigabit Network Connection [8086:10c9] PFs in fleet)"), fw.message)
         XCTAssertTrue(failures.first { $0.rule == "tenant-vlans" }!.message.contains("VLAN 300 is used by 2 owners (a, b)"))
+    }
+}
+
+extension FleetTests {
+    /// The fleet groups normalised versions: a padded string is the same firmware, `N/A` is none
+    /// reported, and the raw strings stay in the snapshots.
+    func testFirmwareGroupsIgnorePaddingAndNotReported() throws {
+        let (dir, store, derived) = try fourHosts("fleet-padding")
+        var h = derived
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let igb = h[0].physicalFunctions.firstIndex { $0.address.description == "0000:04:00.0" }!
+        h[1].physicalFunctions[igb].driverInfo?.firmwareVersion = "2.1.0                     "
+        h[2].physicalFunctions[igb].driverInfo?.firmwareVersion = " 2.1.0"
+        h[3].physicalFunctions[igb].driverInfo?.firmwareVersion = "N/A"
+        for snapshot in h { try store.store(snapshot, labels: [:]) }
+        let rules = try RuleFileParser.parse("""
+            version: 1
+            rules:
+              - {id: fw, check: firmware-aligned, severity: medium, scope: fleet}
+            """, path: "fleet.yaml")
+        let hosts = try store.hosts().map { AuditHost(snapshot: try store.snapshot(of: $0.hostname), labels: $0.labels) }
+        let failures = try Auditor(rules: rules).audit(hosts).findings.filter { $0.status != .pass }
+        XCTAssertEqual(failures.map(\.host), ["host-00004"])
+        XCTAssertEqual(failures.first?.evidence["value"], "(none)")
+        XCTAssertEqual(failures.first?.evidence["baseline"], "2.1.0")
+        XCTAssertEqual(failures.first?.evidence["baselineCount"], "3")
+        XCTAssertEqual(try store.snapshot(of: "host-00002").physicalFunctions[igb].driverInfo?.firmwareVersion, "2.1.0                     ",
+                       "the snapshot keeps the raw string")
     }
 }
 

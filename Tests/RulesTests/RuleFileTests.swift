@@ -15,11 +15,17 @@ final class RuleFileTests: XCTestCase {
         XCTAssertEqual(Set(defaults.rules.map(\.id)).count, defaults.rules.count)
 
         let fleet = try RuleFileParser.parse(try String(contentsOfFile: rulesDirectory + "/examples/fleet-policy.yaml", encoding: .utf8), path: "fleet.yaml")
-        XCTAssertEqual(fleet.rules.count, 16)
-        let mlx = try XCTUnwrap(fleet.rules.first { $0.id == "mlx5-firmware-floor" })
+        XCTAssertEqual(fleet.rules.count, 21)
+        // One floor per mlx5 device family: a major number names the family.
+        let mlx = try XCTUnwrap(fleet.rules.first { $0.id == "cx6dx-firmware-floor" })
         XCTAssertEqual(mlx.selector.vendors, ["15b3"])
-        XCTAssertEqual(mlx.selector.devices.count, 6)
-        XCTAssertEqual(mlx.position, SourcePosition(line: 5, column: 5))
+        XCTAssertEqual(mlx.selector.devices, ["101d"])
+        XCTAssertEqual(mlx.position, SourcePosition(line: 14, column: 5))
+        guard case .versionMinimum(let mfw) = fleet.rules.first(where: { $0.id == "qede-mfw-floor" })?.parameters else {
+            return XCTFail("no qede floor")
+        }
+        XCTAssertEqual(mfw.component, "mfw")
+        XCTAssertEqual(mfw.text, ">=8.37")
         guard case .compatibility(let matrix) = fleet.rules.first(where: { $0.id == "mlx5-compat" })?.parameters else {
             return XCTFail("no matrix")
         }
@@ -73,6 +79,46 @@ final class RuleFileTests: XCTestCase {
                 "bad.yaml:23:5: rule has no `id`",
                 "bad.yaml:23:5: `vf-driver` needs `allowed-drivers`",
                 "bad.yaml:25:1: unknown key `extra` (expected `version` or `rules`)",
+            ])
+        }
+    }
+
+    /// A range on one named part of a multi-part version, for floors and matrices alike.
+    func testRangesOnANamedComponent() throws {
+        let rules = try RuleFileParser.parse("""
+            version: 1
+            rules:
+              - {id: a, check: firmware-minimum, severity: high, minimum: {component: mfw, minimum: "8.37"}}
+              - id: b
+                check: driver-firmware-compat
+                severity: high
+                matrix:
+                  - {driver: ">=5.15", firmware: {component: bc, range: ">=7.10 <7.16"}, note: bootcode window}
+            """, path: "c.yaml")
+        guard case .versionMinimum(let floor) = rules.rules[0].parameters, case .compatibility(let matrix) = rules.rules[1].parameters else {
+            return XCTFail("\(rules.rules.map(\.parameters))")
+        }
+        XCTAssertEqual(floor.component, "mfw")
+        XCTAssertEqual(floor.description, ">=8.37 (mfw)")
+        XCTAssertEqual(matrix[0].firmware.component, "bc")
+        XCTAssertEqual(matrix[0].firmware.conditions.map(\.numbers), [[7, 10], [7, 16]])
+        XCTAssertNil(matrix[0].driver.component)
+
+        let bad = """
+            version: 1
+            rules:
+              - {id: a, check: firmware-minimum, severity: high, minimum: {component: mfw, minimum: "8.x"}}
+              - {id: b, check: firmware-minimum, severity: high, minimum: {minimum: "8.3"}}
+              - {id: c, check: firmware-minimum, severity: high, minimum: {component: mfw, minimum: "8.3", range: ">=1"}}
+              - {id: d, check: firmware-minimum, severity: high, minimum: {component: mfw, minimun: "8.3"}}
+            """
+        XCTAssertThrowsError(try RuleFileParser.parse(bad, path: "c.yaml")) { error in
+            XCTAssertEqual((error as? RuleFileErrors)?.errors.map(\.description), [
+                "c.yaml:3:89: `minimum`: the bound \"8.x\" of the `mfw` part is not dotted numbers (e.g. 8.37)",
+                "c.yaml:4:63: `minimum` needs `component`: the name of one part of the version (e.g. mfw, storm, bc, nvm, combo)",
+                "c.yaml:5:63: `minimum` needs exactly one of `minimum` or `range` beside `component`",
+                "c.yaml:6:63: `minimum` needs exactly one of `minimum` or `range` beside `component`",
+                "c.yaml:6:80: `minimum` as a mapping has `component` and one of `minimum` or `range`",
             ])
         }
     }

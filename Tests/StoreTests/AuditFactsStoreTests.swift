@@ -51,7 +51,15 @@ final class AuditFactsStoreTests: XCTestCase {
         XCTAssertEqual(rows.first?["vlan"] as Int?, 100)
         XCTAssertEqual(rows.last?["admin_mac"] as Int64?, 0x0200_0000_1003, "02:00:00:00:10:03")
         XCTAssertEqual(rows.first?["firmware"] as String?, "2.1.0")
-        XCTAssertEqual(rows.first?["firmware_key"] as String?, "0000000002.0000000001")
+        XCTAssertEqual(rows.first?["firmware_key"] as String?, "igb/8086:10c9:/0000000002/0000000001.", "family, device, then the numbers")
+        // The README's query: firmware older than 2.2 on the 82576, by sort key.
+        let older = try store.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT p.firmware FROM fact_pfs p WHERE p.snapshot_id = 2
+                AND p.firmware_key LIKE 'igb/8086:10c9:%' AND p.firmware_key < 'igb/8086:10c9:/0000000002/0000000002.'
+                """)
+        }
+        XCTAssertEqual(older, ["2.1.0"])
         // A blob cut short is an error naming what is wrong, never facts with fields missing.
         let encoded = AuditFacts(snapshot: try capture("qemu/igb-nvme-netdevsim/after", at: 1)).encoded()
         XCTAssertThrowsError(try AuditFacts(encoded: Array(encoded.dropLast(3))))

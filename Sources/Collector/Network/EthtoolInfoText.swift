@@ -4,6 +4,8 @@ import Inventory
 ///
 /// Pure, the only reader of that format. Values are taken verbatim after `key: ` (drivers pad
 /// firmware strings; netdevsim's ends in a blank), so they compare equal with the ioctl's strings.
+/// A line that is missing stays absent (`expansion-rom-version:` is missing from ESXi's ethtool and
+/// old releases), which is not the same as a line with nothing after it.
 public enum EthtoolInfoText {
     public enum Outcome: Equatable, Sendable {
         case info(DriverInfo)
@@ -27,7 +29,7 @@ public enum EthtoolInfoText {
         }
         return .info(DriverInfo(
             driver: driver, version: fields["version"] ?? "", firmwareVersion: fields["firmware-version"] ?? "",
-            expansionROMVersion: fields["expansion-rom-version"] ?? "", busInfo: fields["bus-info"] ?? ""
+            expansionROMVersion: fields["expansion-rom-version"], busInfo: fields["bus-info"] ?? ""
         ))
     }
 }
@@ -35,13 +37,8 @@ public enum EthtoolInfoText {
 extension EthtoolInfoText {
     /// The first five lines `ethtool -i` prints, from the same fields, for capture folders.
     public static func render(_ info: DriverInfo) -> String {
-        """
-        driver: \(info.driver)
-        version: \(info.version)
-        firmware-version: \(info.firmwareVersion)
-        expansion-rom-version: \(info.expansionROMVersion)
-        bus-info: \(info.busInfo)
-
-        """
+        var text = "driver: \(info.driver)\nversion: \(info.version)\nfirmware-version: \(info.firmwareVersion)\n"
+        if let erom = info.expansionROMVersion { text += "expansion-rom-version: \(erom)\n" }
+        return text + "bus-info: \(info.busInfo)\n"
     }
 }
