@@ -68,6 +68,7 @@ extension CLIError: ReportedError {}
 extension Collector.Failure: ReportedError {}
 extension CaptureWriter.Failure: ReportedError {}
 extension StoreError: ReportedError {}
+extension DatabaseLocationError: ReportedError {}
 extension RuleFileErrors: ReportedError {}
 extension RuleFileError: ReportedError {}
 extension TransportError: ReportedError {}

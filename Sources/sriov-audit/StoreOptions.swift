@@ -13,11 +13,24 @@ import Foundation
 /// `--db`, shared by every command that uses the inventory database.
 struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "The inventory database (default: /var/lib/sriov-audit/inventory.db for root, else ~/.local/share/sriov-audit/inventory.db).",
+        "The inventory database: an SQLite file (default: /var/lib/sriov-audit/inventory.db for root, else ~/.local/share/sriov-audit/inventory.db).",
         valueName: "PATH"))
     var db: String?
 
-    var path: String { db ?? StoreLocation.defaultPath() }
+    /// A URL is never taken for a file name, and an unknown scheme is an error (exit 2) before
+    /// anything is created.
+    func validate() throws {
+        if case .postgres(let url) = try DatabaseLocation.parse(db ?? StoreLocation.defaultPath()) {
+            throw CLIError("--db \(url): this build stores inventories in SQLite files only; PostgreSQL is not supported yet")
+        }
+    }
+
+    /// The SQLite file (`sqlite:///PATH` read as PATH); ``validate()`` has refused anything else.
+    var path: String {
+        let text = db ?? StoreLocation.defaultPath()
+        if case .sqlite(let path)? = try? DatabaseLocation.parse(text) { return path }
+        return text
+    }
 
     /// Opened writable, a database from before audit facts gets them derived once; that says
     /// how far it is on standard error (a 10,000-host database takes a while).

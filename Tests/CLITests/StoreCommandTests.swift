@@ -171,6 +171,24 @@ final class StoreCommandTests: XCTestCase {
         XCTAssertEqual(try InventoryStore(path: db).hosts().map(\.hostname), ["nvme-netdevsim"])
     }
 
+    /// `--db` with a URL is never taken for a file name: nothing is created, the status is 2,
+    /// and the password is not printed.
+    func testADatabaseURLIsNeverAPath() throws {
+        for value in ["postgres://audit:hunter2@127.0.0.1:5432/inventory", "mysql://audit:hunter2@127.0.0.1/inventory", "postgres:audit:hunter2@127.0.0.1/inventory"] {
+            let r = try shell(CLI.binary, ["hosts", "--db", value], directory: dir)
+            XCTAssertEqual(r.status, 2, value)
+            XCTAssertTrue(r.stderr.contains("--db"), r.stderr)
+            XCTAssertFalse((r.stdout + r.stderr).contains("hunter2"), r.stderr)
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), [], "nothing created for \(value)")
+        }
+        let postgres = try shell(CLI.binary, ["audit", "--fleet", "--db", "postgres://audit:hunter2@127.0.0.1/inventory"], directory: dir)
+        XCTAssertEqual(postgres.status, 2)
+        XCTAssertTrue(postgres.stderr.contains("--db postgres://audit:****@127.0.0.1:5432/inventory: this build stores inventories in SQLite files only"), postgres.stderr)
+        let sqlite = try shell(CLI.binary, ["collect", "--root", Fixtures.path("qemu/nvme-netdevsim/after"), "--db", "sqlite://" + db], directory: dir)
+        XCTAssertEqual(sqlite.status, 0, sqlite.stderr)
+        XCTAssertEqual(try InventoryStore(path: db).hosts().map(\.hostname), ["nvme-netdevsim"], "sqlite:///PATH is the file PATH")
+    }
+
     /// Integrity check, and every stored snapshot has exactly the rows its header counts.
     private func assertConsistent(_ when: String, path: String? = nil, file: StaticString = #filePath, line: UInt = #line) throws {
         let path = path ?? db

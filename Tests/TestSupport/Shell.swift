@@ -10,8 +10,10 @@ public struct ShellResult: Sendable {
 }
 
 @discardableResult
-public func shell(_ executable: String, _ arguments: [String], input: Data? = nil, environment: [String: String]? = nil) throws -> ShellResult {
+public func shell(_ executable: String, _ arguments: [String], input: Data? = nil, environment: [String: String]? = nil,
+                  directory: String? = nil) throws -> ShellResult {
     let process = Process()
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     if executable.hasPrefix("/") {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
