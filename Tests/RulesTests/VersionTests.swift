@@ -279,4 +279,18 @@ final class VersionTests: XCTestCase {
         XCTAssertEqual(try fw("4.1(3a)", "enic").compare(try fw("4.1(3b)", "enic")), .older, "Cisco's build letters order")
         XCTAssertEqual(try fw("1.26.6.0, TP 0.1.23.2", "cxgb4").compare(try fw("1.27.0.0, TP 0.1.23.2", "cxgb4")), .older)
     }
+
+    /// The strings the issue quoted as unparsed or misordered before the schemes.
+    func testTheStringsThatWereReadWrong() throws {
+        XCTAssertEqual(try fw("bc 7.14.37", "bnx2x").component("bc")?.numbers, [7, 14, 37])
+        XCTAssertEqual(try fw("bc 5.2.7 phy baa0.105", "bnx2").components.map(\.name), ["bc", "phy"])
+        XCTAssertEqual(try fw("bc 5.2.3 NCSI 2.0.12", "bnx2").component("ncsi")?.numbers, [2, 0, 12])
+        XCTAssertEqual(try fw("mfw 8.25.7.0 storm 8.20.0.0", "qede").primaryNumbers, [8, 25, 7, 0])
+        XCTAssertEqual(try fw("0.0.3.5 0.20 nic-2.0.7 nic", "nfp").compare(try fw("0.0.3.5 0.21 nic-2.0.7 nic", "nfp")), .older, "no longer equal")
+        XCTAssertEqual(try fw("6.2.7.1000 rx0 tx0", "sfc").component("variant")?.text, "rx0 tx0")
+        let igb = try fw("1.61, 0x8000090e", "igb")
+        XCTAssertEqual(igb.component("eetrack")?.text, "0x8000090e")
+        XCTAssertNil(igb.compare(try fw("1.61, 0x8000090f", "igb")), "the eetrack is not noise: another image")
+        XCTAssertNil(try fw("14.31.2006", "mlx5_core").compare(try fw("16.27.1016", "mlx5_core")))
+    }
 }
