@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // The fleet database when one SQLite file is not enough (`--db postgres://…`).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Typed C shim over libpci: its lookups are variadic and its error handler calls exit(1).
@@ -47,6 +49,12 @@ let package = Package(
                 "Inventory",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(name: "Rules", dependencies: ["Inventory", "Store", "CZlib", .product(name: "Yams", package: "Yams")]),
@@ -84,7 +92,7 @@ let package = Package(
             ]
         ),
         // Test-only: fixture builder (derived variants of the real captures) and oracles.
-        .target(name: "TestSupport", dependencies: ["Inventory"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Inventory", "Store"], path: "Tests/TestSupport"),
         // The snapshot-walking check engine the fact-based one replaced, kept only as an independent oracle.
         .target(name: "AuditOracle", dependencies: ["Rules", "Inventory"], path: "Tests/AuditOracle"),
         .executableTarget(

@@ -22,7 +22,8 @@ import Foundation
 /// previous one finished. A graceful shutdown waits for the run under way.
 struct FleetAuditService: Service {
     let schedule: ServerOptions.ScheduledAudit
-    let database: String
+    /// Where the fleet is (the server's own options: database and password).
+    let options: ServerOptions
     let metrics: ServerMetrics
     let logger: Logger
     let pool: NIOThreadPool
@@ -54,7 +55,7 @@ struct FleetAuditService: Service {
     func auditOnce() throws -> Outcome {
         // Writable: per-host results are kept for the next run, so a run re-checks only the hosts
         // whose content changed since.
-        let store = try InventoryStore(path: database)
+        let store = try options.openStore()
         let subjects = try store.latestSubjects()
         // An empty fleet is not a compliant one: nothing is written, and the run does not count as a success.
         guard !subjects.isEmpty else { return Outcome(hosts: 0, compliant: false, findings: [:], delivered: true) }

@@ -40,8 +40,8 @@ public struct FleetServer: Sendable {
     public func run() async throws {
         try options.validate()
         // The writable store first: it creates and migrates a new database before the reader opens it.
-        let writerStore = try InventoryStore(path: options.database)
-        let readerStore = try InventoryStore(path: options.database, readOnly: true)
+        let writerStore = try options.openStore()
+        let readerStore = try options.openStore(readOnly: true)
         let metrics = ServerMetrics()
         let auth = Authenticator(store: readerStore, readWithoutToken: options.readWithoutToken)
         let writer = GroupCommitWriter(store: writerStore)
@@ -57,7 +57,7 @@ public struct FleetServer: Sendable {
 
         var services: [any Service] = [TokenActivityService(auth: auth, store: writerStore)]
         if let schedule = options.audit {
-            services.append(FleetAuditService(schedule: schedule, database: options.database, metrics: metrics, logger: logger, pool: pool))
+            services.append(FleetAuditService(schedule: schedule, options: options, metrics: metrics, logger: logger, pool: pool))
         }
         let http1 = HTTPServerBuilder.http1(configuration: HTTP1Channel.Configuration(idleTimeout: TimeAmount.seconds(options.idleTimeout.components.seconds)))
         let server: HTTPServerBuilder

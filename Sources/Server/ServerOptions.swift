@@ -5,6 +5,7 @@ import Foundation
 #endif
 import Report
 import Rules
+import Store
 import Transport
 
 /// Everything `sriov-audit serve` is told on its command line, checked before anything listens.
@@ -15,8 +16,11 @@ public struct ServerOptions: Sendable {
     public var tls: TLSFiles?
     /// Listening on a non-loopback address without TLS must be asked for by name.
     public var insecureHTTP = false
-    /// The inventory database the pushes are stored in (the CLI's `--db`).
-    public var database: String
+    /// The inventory database the pushes are stored in (the CLI's `--db`): an SQLite file, or a
+    /// PostgreSQL database several servers share.
+    public var database: DatabaseLocation
+    /// The PostgreSQL password when the URL carries none (`PGPASSWORD`, `--db-password-file`).
+    public var databasePassword: String?
     /// The largest request body accepted, compressed or not (`413` beyond).
     public var maxBody = 16 << 20
     /// How long a request body may take to arrive (`408` beyond): a client that stops sending
@@ -86,8 +90,19 @@ public struct ServerOptions: Sendable {
         }
     }
 
+    /// Options storing into the SQLite file `database`.
     public init(database: String) {
+        self.database = .sqlite(path: database)
+    }
+
+    public init(database: DatabaseLocation, password: String?) {
         self.database = database
+        self.databasePassword = password
+    }
+
+    /// Opens the inventory database as the options say.
+    func openStore(readOnly: Bool = false) throws -> InventoryStore {
+        try InventoryStore(location: database, password: databasePassword, readOnly: readOnly)
     }
 
     /// `HOST:PORT`, `[V6]:PORT` or `:PORT`.

@@ -1,4 +1,3 @@
-import GRDB
 import Inventory
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -39,10 +38,10 @@ extension InventoryStore {
     /// Snapshots whose audit facts are missing or of another ``AuditFacts/version``.
     public func snapshotsLackingFacts() throws -> Int {
         try read { db in
-            try Int.fetchOne(db, sql: """
+            Int(try db.integer("""
                 SELECT count(*) FROM snapshots s LEFT JOIN audit_facts f ON f.snapshot_id = s.id
                 WHERE f.snapshot_id IS NULL OR f.version != ?
-                """, arguments: [AuditFacts.version]) ?? 0
+                """, [.int(Int64(AuditFacts.version))]) ?? 0)
         }
     }
 
@@ -52,29 +51,30 @@ extension InventoryStore {
     /// Runs once: a database whose facts are current costs one count.
     public func deriveMissingFacts(batchSize: Int = 200, progress: (Int, Int) -> Void = { _, _ in }) throws {
         let ids = try read { db in
-            try Int64.fetchAll(db, sql: """
+            try db.all("""
                 SELECT s.id FROM snapshots s LEFT JOIN audit_facts f ON f.snapshot_id = s.id
                 WHERE f.snapshot_id IS NULL OR f.version != ? ORDER BY s.id
-                """, arguments: [AuditFacts.version])
+                """, [.int(Int64(AuditFacts.version))], table: "snapshots") { try $0.requiredInt64(0) }
         }
         guard !ids.isEmpty else { return }
         var done = 0
         for start in stride(from: 0, to: ids.count, by: batchSize) {
             let chunk = Array(ids[start..<min(start + batchSize, ids.count)])
             try write { db in
-                let wanted = FactSQL.idList(chunk)
+                let wanted = SQLValue.text(FactSQL.idList(chunk))
+                let ids = db.dialect.integers("?")
                 // Any observation of each snapshot: facts depend on the content alone.
-                let observations = try Row.fetchAll(db, sql: """
-                    SELECT h.hostname, o.* FROM observations o JOIN hosts h ON h.id = o.host_id
-                    WHERE o.snapshot_id IN (SELECT value FROM json_each(?))
+                let observations = try db.all("""
+                    SELECT h.hostname, o.collected_at, o.snapshot_id, o.tool_version, o.source_kind, o.source_path
+                    FROM observations o JOIN hosts h ON h.id = o.host_id
+                    WHERE o.snapshot_id IN \(ids)
                       AND o.collected_at = (SELECT max(collected_at) FROM observations WHERE snapshot_id = o.snapshot_id)
-                    """, arguments: [wanted]).map { row in
-                    SnapshotRebuilder.Observation(hostname: row["hostname"], collectedAt: row["collected_at"], snapshotID: row["snapshot_id"],
-                                                  toolVersion: row["tool_version"], sourceKind: row["source_kind"], sourcePath: row["source_path"])
+                    """, [wanted], table: "observations") { row in
+                    try Self.observation(try row.string(0), row, at: 1)
                 }
                 let byID = Dictionary(observations.map { ($0.snapshotID, $0) }, uniquingKeysWith: { a, _ in a })
                 for table in ["audit_facts", "fact_pfs", "fact_vfs", "fact_interface_macs", "fact_macs"] {
-                    try db.execute(sql: "DELETE FROM \(table) WHERE snapshot_id IN (SELECT value FROM json_each(?))", arguments: [wanted])
+                    try db.execute("DELETE FROM \(table) WHERE snapshot_id IN \(ids)", [wanted])
                 }
                 let snapshots = try SnapshotRebuilder.snapshots(db, observations: chunk.compactMap { byID[$0] })
                 for (id, snapshot) in zip(chunk.filter { byID[$0] != nil }, snapshots) {
@@ -89,26 +89,22 @@ extension InventoryStore {
     /// The latest stored content of every host whose labels match `selection`, in host-name order.
     public func latestSubjects(matching selection: [String: String] = [:]) throws -> [AuditSubject] {
         try read { db in
-            var labels: [Int64: [String: String]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT host_id, key, value FROM host_labels") {
-                labels[row["host_id"], default: [:]][row["key"]] = row["value"] as String
-            }
+            let labels = try hostLabels(db)
             var subjects: [AuditSubject] = []
             // The newest observation fixes both the content and the time reported.
-            let rows = try Row.fetchAll(db, sql: """
+            try db.forEach("""
                 SELECT h.id, h.hostname, o.snapshot_id, o.collected_at, s.kernel_release FROM hosts h
                 JOIN observations o ON o.host_id = h.id
                  AND o.collected_at = (SELECT max(collected_at) FROM observations WHERE host_id = h.id)
                 JOIN snapshots s ON s.id = o.snapshot_id
                 ORDER BY h.hostname
-                """)
-            for row in rows {
-                let hostLabels = labels[row["id"]] ?? [:]
-                guard selection.allSatisfy({ hostLabels[$0.key] == $0.value }) else { continue }
-                let time: String = row["collected_at"]
+                """, table: "observations") { row in
+                let hostLabels = labels[try row.requiredInt64(0)] ?? [:]
+                guard selection.allSatisfy({ hostLabels[$0.key] == $0.value }) else { return }
+                let time = try row.string(3)
                 guard let collectedAt = Timestamp.parse(time) else { throw StoreError.corrupt("not a timestamp in the store: \(time)") }
-                subjects.append(AuditSubject(seq: subjects.count, snapshotID: row["snapshot_id"], hostname: row["hostname"], labels: hostLabels,
-                                             collectedAt: collectedAt, kernelRelease: row["kernel_release"]))
+                subjects.append(AuditSubject(seq: subjects.count, snapshotID: try row.requiredInt64(2), hostname: try row.string(1), labels: hostLabels,
+                                             collectedAt: collectedAt, kernelRelease: row.text(4)))
             }
             return subjects
         }
@@ -133,9 +129,9 @@ extension InventoryStore {
     public func encodedFacts(of snapshotIDs: [Int64]) throws -> [Int64: [UInt8]] {
         guard !snapshotIDs.isEmpty else { return [:] }
         return try read { db in
-            let rows = try StatementRows(db, table: "audit_facts", sql: """
-                SELECT snapshot_id, version, body FROM audit_facts WHERE snapshot_id IN (SELECT value FROM json_each(?))
-                """, arguments: [FactSQL.idList(snapshotIDs)])
+            let rows = try db.query("""
+                SELECT snapshot_id, version, body FROM audit_facts WHERE snapshot_id IN \(db.dialect.integers("?"))
+                """, [.text(FactSQL.idList(snapshotIDs))], table: "audit_facts")
             var result: [Int64: [UInt8]] = [:]
             while try rows.next() {
                 let id = try rows.int64(0) ?? 0
@@ -154,9 +150,9 @@ extension InventoryStore {
     public func pfFacts(of snapshotIDs: [Int64]) throws -> [Int64: [PFFact]] {
         guard !snapshotIDs.isEmpty else { return [:] }
         return try read { db in
-            let rows = try StatementRows(db, table: "fact_pfs", sql: """
-                SELECT * FROM fact_pfs WHERE snapshot_id IN (SELECT value FROM json_each(?)) ORDER BY snapshot_id, owner
-                """, arguments: [FactSQL.idList(snapshotIDs)])
+            let rows = try db.query("""
+                SELECT * FROM fact_pfs WHERE snapshot_id IN \(db.dialect.integers("?")) ORDER BY snapshot_id, owner
+                """, [.text(FactSQL.idList(snapshotIDs))], table: "fact_pfs")
             let c = rows.columns
             let (id, owner, address, interfaces, vendor, device, subVendor, subDevice, name, driver, hasInfo) = (
                 try c.at("snapshot_id"), try c.at("owner"), try c.at("address"), try c.at("interfaces"), try c.at("vendor_id"),
@@ -195,10 +191,10 @@ extension InventoryStore {
         let wanted = Set(keys)
         return try read { db in
             guard try db.tableExists("audit_results") else { return [:] }
-            let rows = try StatementRows(db, table: "audit_results", sql: """
+            let rows = try db.query("""
                 SELECT snapshot_id, labels, body FROM audit_results
-                WHERE fingerprint = ? AND snapshot_id IN (SELECT value FROM json_each(?))
-                """, arguments: [fingerprint, FactSQL.idList(Array(Set(keys.map(\.snapshotID))))])
+                WHERE fingerprint = ? AND snapshot_id IN \(db.dialect.integers("?"))
+                """, [.text(fingerprint), .text(FactSQL.idList(Array(Set(keys.map(\.snapshotID)))))], table: "audit_results")
             var result: [AuditResultKey: [UInt8]] = [:]
             while try rows.next() {
                 let key = AuditResultKey(snapshotID: try rows.int64(0) ?? 0, labels: try rows.string(1))
@@ -212,21 +208,25 @@ extension InventoryStore {
     /// used for a while go: the `keepFingerprints` most recently used stay.
     public func saveResults(fingerprint: String, _ results: [(AuditResultKey, [UInt8])], keepFingerprints: Int = 8) throws {
         try write { db in
-            try db.execute(sql: """
-                INSERT INTO audit_fingerprints (fingerprint, last_used) VALUES (?1, ?2)
-                ON CONFLICT (fingerprint) DO UPDATE SET last_used = ?2
-                """, arguments: [fingerprint, Timestamp.storeText(Date())])
-            for (key, body) in results {
-                try insertRows(db, table: "audit_results", columns: ["snapshot_id", "fingerprint", "labels", "body"], prefix: [],
-                               rows: [[.int(key.snapshotID), .text(fingerprint), .text(key.labels), .blob(body)]], orReplace: true)
-            }
-            let stale = try String.fetchAll(db, sql: "SELECT fingerprint FROM audit_fingerprints ORDER BY last_used DESC LIMIT -1 OFFSET ?",
-                                            arguments: [keepFingerprints])
+            try db.insertRows(table: "audit_fingerprints", columns: ["fingerprint", "last_used"], prefix: [],
+                              rows: [[.text(fingerprint), .text(Timestamp.storeText(Date()))]], onConflict: .replace(key: ["fingerprint"]))
+            try db.insertRows(table: "audit_results", columns: ["snapshot_id", "fingerprint", "labels", "body"], prefix: [],
+                              rows: Self.lastPerKey(results).map { key, body in [.int(key.snapshotID), .text(fingerprint), .text(key.labels), .blob(body)] },
+                              onConflict: .replace(key: ["snapshot_id", "fingerprint", "labels"]))
+            let stale = try db.all("SELECT fingerprint FROM audit_fingerprints ORDER BY last_used DESC, fingerprint", table: "audit_fingerprints") {
+                try $0.string(0)
+            }.dropFirst(max(0, keepFingerprints))
             for old in stale {
-                try db.execute(sql: "DELETE FROM audit_results WHERE fingerprint = ?", arguments: [old])
-                try db.execute(sql: "DELETE FROM audit_fingerprints WHERE fingerprint = ?", arguments: [old])
+                try db.execute("DELETE FROM audit_results WHERE fingerprint = ?", [.text(old)])
+                try db.execute("DELETE FROM audit_fingerprints WHERE fingerprint = ?", [.text(old)])
             }
         }
+    }
+
+    /// One result per key (the last given): one statement may not replace the same row twice.
+    private static func lastPerKey(_ results: [(AuditResultKey, [UInt8])]) -> [(AuditResultKey, [UInt8])] {
+        var seen = Set<AuditResultKey>()
+        return results.reversed().filter { seen.insert($0.0).inserted }.reversed()
     }
 }
 

@@ -4,19 +4,27 @@ struct ColumnMap {
     let table: String
     private let positions: [String: Int]
     private let names: [String]
+    /// A result with no rows whose columns the backend did not describe (PostgreSQL's collected
+    /// results carry names only in their rows): any name resolves, and is never read.
+    private let unknown: Bool
 
-    init(table: String, names: [String]) {
+    init(table: String, names: [String], unknown: Bool = false) {
         self.table = table
         self.names = names
+        self.unknown = unknown
         var positions: [String: Int] = [:]
         for (index, name) in names.enumerated() where positions[name] == nil { positions[name] = index }
         self.positions = positions
     }
 
     func at(_ name: String) throws -> Int {
-        guard let index = positions[name] else { throw StoreError.corrupt("table \(table) has no column \(name)") }
-        return index
+        if let index = positions[name] { return index }
+        if unknown { return 0 }
+        throw StoreError.corrupt("table \(table) has no column \(name)")
     }
+
+    /// Every column's name, in result order.
+    var all: [String] { names }
 
     func name(at index: Int) -> String {
         names.indices.contains(index) ? names[index] : "column \(index)"

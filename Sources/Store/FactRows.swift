@@ -1,4 +1,3 @@
-import GRDB
 import Inventory
 
 /// A snapshot's ``AuditFacts`` as the store keeps them: the whole value encoded in
@@ -115,14 +114,14 @@ struct MACColumns {
 
 extension InventoryStore {
     /// Writes the facts of the snapshot `snapshotID` (inside the caller's transaction).
-    func writeFacts(_ db: Database, _ facts: FactRows, snapshotID: Int64) throws {
+    func writeFacts(_ db: any SQLConnection, _ facts: FactRows, snapshotID: Int64) throws {
         let id = SQLValue.int(snapshotID)
-        try insertRows(db, table: "audit_facts", columns: ["snapshot_id", "version", "body"], prefix: [id],
-                       rows: [[.int(Int64(AuditFacts.version)), .blob(facts.encoded)]])
-        try insertRows(db, table: "fact_pfs", columns: ["snapshot_id"] + FactRows.pfColumns, prefix: [id], rows: facts.pfs)
-        try insertRows(db, table: "fact_vfs", columns: ["snapshot_id"] + FactRows.vfColumns, prefix: [id], rows: facts.vfs)
-        try insertRows(db, table: "fact_interface_macs", columns: ["snapshot_id"] + FactRows.interfaceMACColumns, prefix: [id],
-                       rows: facts.interfaceMACs)
-        try insertRows(db, table: "fact_macs", columns: ["mac", "position", "snapshot_id"], prefix: [], rows: facts.macs.map { $0 + [id] })
+        try db.insertRows(table: "audit_facts", columns: ["snapshot_id", "version", "body"], prefix: [id],
+                          rows: [[.int(Int64(AuditFacts.version)), .blob(facts.encoded)]])
+        try db.insertRows(table: "fact_pfs", columns: ["snapshot_id"] + FactRows.pfColumns, prefix: [id], rows: facts.pfs)
+        try db.insertRows(table: "fact_vfs", columns: ["snapshot_id"] + FactRows.vfColumns, prefix: [id], rows: facts.vfs)
+        try db.insertRows(table: "fact_interface_macs", columns: ["snapshot_id"] + FactRows.interfaceMACColumns, prefix: [id],
+                          rows: facts.interfaceMACs)
+        try db.insertRows(table: "fact_macs", columns: ["mac", "position", "snapshot_id"], prefix: [], rows: facts.macs.map { $0 + [id] })
     }
 }

@@ -1,4 +1,3 @@
-import GRDB
 import Inventory
 
 /// The cross-host checks' work, done where the facts are: GROUP BY queries over the narrow fact
@@ -106,22 +105,22 @@ extension InventoryStore {
                 var text: String
                 var vlan: Int64
             }
-            let candidates = try Int64.fetchAll(db, sql: FactSQL.scope + """
+            let candidates = try db.all(FactSQL.scope(db.dialect) + """
                 x AS (SELECT 1)
                 SELECT mac FROM fact_macs WHERE snapshot_id IN (SELECT snapshot_id FROM scope) GROUP BY mac HAVING count(*) > 1
-                """, arguments: [scope.membersJSON, scope.pickedJSON])
+                """, [.text(scope.membersJSON), .text(scope.pickedJSON)], table: "fact_macs") { try $0.requiredInt64(0) }
             guard !candidates.isEmpty else { return [] }
             let numbers = candidates.filter { $0 >= 0 }.map(String.init).joined(separator: ",")
-            let texts = candidates.contains { $0 < 0 } ? try String.fetchAll(db, sql: """
+            let texts = candidates.contains { $0 < 0 } ? try db.all("""
                 SELECT DISTINCT t FROM (SELECT admin_mac_text AS t FROM fact_vfs WHERE admin_mac_text IS NOT NULL
                     UNION SELECT netdev_mac_text FROM fact_vfs WHERE netdev_mac_text IS NOT NULL
-                    UNION SELECT mac_text FROM fact_interface_macs WHERE mac_text IS NOT NULL)
-                """).filter { MACColumns.key($0).map(candidates.contains) ?? false }.map(FactSQL.jsonString).joined(separator: ",") : ""
+                    UNION SELECT mac_text FROM fact_interface_macs WHERE mac_text IS NOT NULL) AS texts
+                """, table: "fact_vfs") { try $0.string(0) }.filter { MACColumns.key($0).map(candidates.contains) ?? false }.map(FactSQL.jsonString).joined(separator: ",") : ""
             // 2. The uses of the candidates, grouped by domain, MAC and VLAN here: a group of
             //    more than one use is a duplicate, put in domain, MAC, VLAN and host order.
-            let rows = try StatementRows(db, table: "fact_vfs", sql: FactSQL.macUses(picked: scope.picked != nil, withVLAN: withVLAN, onlyListed: true) + """
+            let rows = try db.query(FactSQL.macUses(db.dialect, picked: scope.picked != nil, withVLAN: withVLAN, onlyListed: true) + """
                 SELECT domain, seq, mac, mac_text, vlan, is_vf, address, name, vf_index, ord, sub FROM uses
-                """, arguments: [scope.membersJSON, scope.pickedJSON, "[\(numbers)]", "[\(texts)]"])
+                """, [.text(scope.membersJSON), .text(scope.pickedJSON), .text("[\(numbers)]"), .text("[\(texts)]")], table: "fact_vfs")
             var found: [(key: Key, seq: Int, ord: Int, sub: Int, row: MACUseRow)] = []
             var counts: [Key: Int] = [:]
             while try rows.next() {
@@ -146,24 +145,24 @@ extension InventoryStore {
     public func hasMACUses(_ scope: FleetScope) throws -> Bool {
         // Stops at the first MAC found (the `uses` of the duplicate query would be built whole).
         try read { db in
-            try Bool.fetchOne(db, sql: FactSQL.scope + """
+            try db.integer(FactSQL.scope(db.dialect) + """
                 x AS (SELECT 1) SELECT EXISTS (
                     SELECT 1 FROM scope s JOIN fact_vfs v ON v.snapshot_id = s.snapshot_id \(FactSQL.pickedJoin(scope.picked != nil, "v"))
                     WHERE v.admin_mac IS NOT NULL OR v.admin_mac_text IS NOT NULL OR v.netdev_mac IS NOT NULL OR v.netdev_mac_text IS NOT NULL
                 ) OR EXISTS (SELECT 1 FROM scope s JOIN fact_interface_macs m ON m.snapshot_id = s.snapshot_id)
-                """, arguments: [scope.membersJSON, scope.pickedJSON]) ?? false
+                """, [.text(scope.membersJSON), .text(scope.pickedJSON)]) == 1
         }
     }
 
     /// The VFs of every (domain, VLAN) that more than one owner uses, in domain, VLAN and host order.
     public func conflictingVLANUses(_ scope: FleetScope) throws -> [VLANUseRow] {
         try read { db in
-            let rows = try StatementRows(db, table: "fact_vfs", sql: FactSQL.vlanUses(picked: scope.picked != nil) + """
+            let rows = try db.query(FactSQL.vlanUses(db.dialect, picked: scope.picked != nil) + """
                 SELECT u.domain, u.seq, u.who, u.vlan, u.address, u.pf_interface, u.vf_index FROM uses u
                 JOIN (SELECT domain, vlan FROM uses GROUP BY domain, vlan HAVING count(DISTINCT who) > 1) c
                   ON c.domain = u.domain AND c.vlan = u.vlan
                 ORDER BY u.domain, u.vlan, u.seq, u.position
-                """, arguments: [scope.membersJSON, scope.pickedJSON])
+                """, [.text(scope.membersJSON), .text(scope.pickedJSON)], table: "fact_vfs")
             var result: [VLANUseRow] = []
             while try rows.next() {
                 result.append(VLANUseRow(domain: try rows.requiredInt(0), seq: try rows.requiredInt(1), owner: try rows.string(2),
@@ -177,11 +176,11 @@ extension InventoryStore {
     /// Whether any selected VF uses a VLAN (other than 0).
     public func hasVLANUses(_ scope: FleetScope) throws -> Bool {
         try read { db in
-            try Bool.fetchOne(db, sql: FactSQL.scope + """
+            try db.integer(FactSQL.scope(db.dialect) + """
                 x AS (SELECT 1) SELECT EXISTS (
                     SELECT 1 FROM scope s JOIN fact_vfs v ON v.snapshot_id = s.snapshot_id \(FactSQL.pickedJoin(scope.picked != nil, "v"))
                     WHERE v.vlan IS NOT NULL AND v.vlan != 0)
-                """, arguments: [scope.membersJSON, scope.pickedJSON]) ?? false
+                """, [.text(scope.membersJSON), .text(scope.pickedJSON)]) == 1
         }
     }
 
@@ -189,9 +188,9 @@ extension InventoryStore {
     /// the versions of some (seq, owner) PFs (a planned roll-out).
     public func versionMembers(_ scope: FleetScope, overrides: [VersionOverride] = []) throws -> [VersionMemberRow] {
         try read { db in
-            let rows = try StatementRows(db, table: "fact_pfs", sql: FactSQL.versionMembers(picked: scope.picked != nil) + """
+            let rows = try db.query(FactSQL.versionMembers(db.dialect, picked: scope.picked != nil) + """
                 SELECT domain, seq, owner, address, model, model_name, firmware, driver_version FROM members ORDER BY seq, owner
-                """, arguments: [scope.membersJSON, scope.pickedJSON, VersionOverride.json(overrides)])
+                """, [.text(scope.membersJSON), .text(scope.pickedJSON), .text(VersionOverride.json(overrides))], table: "fact_pfs")
             var result: [VersionMemberRow] = []
             while try rows.next() {
                 result.append(VersionMemberRow(domain: try rows.requiredInt(0), seq: try rows.requiredInt(1), owner: try rows.requiredInt(2),
@@ -207,11 +206,11 @@ extension InventoryStore {
     public func versionCounts(_ scope: FleetScope, driver: Bool, overrides: [VersionOverride] = []) throws -> [VersionCountRow] {
         let column = driver ? "driver_version" : "firmware"
         return try read { db in
-            try Row.fetchAll(db, sql: FactSQL.versionMembers(picked: scope.picked != nil) + """
+            try db.all(FactSQL.versionMembers(db.dialect, picked: scope.picked != nil) + """
                 SELECT domain, model, coalesce(\(column), '(none)') AS value, count(*) AS n FROM members
                 GROUP BY domain, model, coalesce(\(column), '(none)')
-                """, arguments: [scope.membersJSON, scope.pickedJSON, VersionOverride.json(overrides)]).map {
-                VersionCountRow(domain: $0["domain"], model: $0["model"], value: $0["value"], count: $0["n"])
+                """, [.text(scope.membersJSON), .text(scope.pickedJSON), .text(VersionOverride.json(overrides))], table: "fact_pfs") {
+                VersionCountRow(domain: try $0.requiredInt(0), model: try $0.string(1), value: try $0.string(2), count: try $0.requiredInt(3))
             }
         }
     }
@@ -238,9 +237,9 @@ public struct VersionOverride: Sendable {
     }
 }
 
-/// The SQL of the fact queries, and every difference between SQL dialects they depend on: lists
-/// of values come in as one JSON array parameter (SQLite's `json_each`), so that a read-only
-/// connection needs no temporary table.
+/// The SQL of the fact queries. Lists of values come in as one JSON array parameter, read
+/// through ``SQLDialect`` (`json_each` / `jsonb_array_elements`), so that a read-only connection
+/// needs no temporary table.
 enum FactSQL {
     static func idList(_ ids: [Int64]) -> String {
         "[" + ids.map(String.init).joined(separator: ",") + "]"
@@ -262,12 +261,14 @@ enum FactSQL {
     }
 
     /// `scope(seq, snapshot_id, domain, who)` from parameter 1, `picked(seq, owner)` from 2.
-    static let scope = """
-        WITH scope AS (SELECT json_extract(value, '$[0]') AS seq, json_extract(value, '$[1]') AS snapshot_id,
-                              json_extract(value, '$[2]') AS domain, json_extract(value, '$[3]') AS who FROM json_each(?1)),
-        picked AS (SELECT json_extract(value, '$[0]') AS seq, json_extract(value, '$[1]') AS owner FROM json_each(?2)),
+    static func scope(_ d: SQLDialect) -> String {
+        """
+        WITH scope AS (SELECT \(d.integer(at: 0)) AS seq, \(d.integer(at: 1)) AS snapshot_id,
+                              \(d.integer(at: 2)) AS domain, \(d.string(at: 3)) AS who FROM \(d.elements("?1"))),
+        picked AS (SELECT \(d.integer(at: 0)) AS seq, \(d.integer(at: 1)) AS owner FROM \(d.elements("?2"))),
 
         """
+    }
 
     static func pickedJoin(_ picked: Bool, _ table: String) -> String {
         picked ? "JOIN picked p ON p.seq = s.seq AND p.owner = \(table).owner" : ""
@@ -275,12 +276,12 @@ enum FactSQL {
 
     /// `uses`: every comparable MAC of the scope, one row per use; with `onlyListed`, only the
     /// MACs listed in parameters 3 (integers) and 4 (texts).
-    static func macUses(picked: Bool, withVLAN: Bool, onlyListed: Bool) -> String {
+    static func macUses(_ d: SQLDialect, picked: Bool, withVLAN: Bool, onlyListed: Bool) -> String {
         let vlan = withVLAN ? "coalesce(v.vlan, 0)" : "0"
         func listed(_ number: String, _ text: String) -> String {
-            onlyListed ? "AND (\(number) IN (SELECT value FROM json_each(?3)) OR \(text) IN (SELECT value FROM json_each(?4)))" : ""
+            onlyListed ? "AND (\(number) IN \(d.integers("?3")) OR \(text) IN \(d.strings("?4")))" : ""
         }
-        return scope + """
+        return scope(d) + """
             uses AS (
                 SELECT s.domain, s.seq, v.position AS ord, 0 AS sub, v.admin_mac AS mac, v.admin_mac_text AS mac_text, \(vlan) AS vlan,
                        1 AS is_vf, v.address, v.pf_interface AS name, v.vf_index
@@ -302,8 +303,8 @@ enum FactSQL {
     }
 
     /// `uses`: every selected VF with a VLAN, with its host's owner.
-    static func vlanUses(picked: Bool) -> String {
-        scope + """
+    static func vlanUses(_ d: SQLDialect, picked: Bool) -> String {
+        scope(d) + """
             uses AS MATERIALIZED (
                 SELECT s.domain, s.seq, s.who, v.position, v.vlan, v.address, v.pf_interface, v.vf_index
                 FROM scope s JOIN fact_vfs v ON v.snapshot_id = s.snapshot_id \(pickedJoin(picked, "v"))
@@ -314,10 +315,10 @@ enum FactSQL {
     }
 
     /// `members`: the selected PCI PFs with driver information, versions overridden by parameter 3.
-    static func versionMembers(picked: Bool) -> String {
-        scope + """
-            planned AS (SELECT json_extract(value, '$[0]') AS seq, json_extract(value, '$[1]') AS owner,
-                               json_extract(value, '$[2]') AS firmware, json_extract(value, '$[3]') AS driver_version FROM json_each(?3)),
+    static func versionMembers(_ d: SQLDialect, picked: Bool) -> String {
+        scope(d) + """
+            planned AS (SELECT \(d.integer(at: 0)) AS seq, \(d.integer(at: 1)) AS owner,
+                               \(d.string(at: 2)) AS firmware, \(d.string(at: 3)) AS driver_version FROM \(d.elements("?3"))),
             members AS (
                 SELECT s.domain, s.seq, f.owner, f.address, f.model, f.model_name,
                        CASE WHEN o.seq IS NULL THEN f.firmware ELSE o.firmware END AS firmware,

@@ -1,4 +1,3 @@
-import GRDB
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -22,15 +21,14 @@ extension InventoryStore {
     public func saveHostReport(hostname: String, runId: String, generatedAt: String?, compliant: Bool?, body: [UInt8],
                                keep: Int, now: Date = Date()) throws -> Bool {
         try write { db in
-            try db.execute(sql: """
-                INSERT OR IGNORE INTO host_reports (hostname, run_id, received_at, generated_at, compliant, body)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [hostname, runId, now.formatted(.iso8601), generatedAt, compliant, Data(body)])
-            let inserted = db.changesCount > 0
-            try db.execute(sql: """
+            let inserted = try db.execute("""
+                INSERT INTO host_reports (hostname, run_id, received_at, generated_at, compliant, body)
+                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (hostname, run_id) DO NOTHING
+                """, [.text(hostname), .text(runId), .text(now.formatted(.iso8601)), SQLValue(generatedAt), SQLValue(compliant), .blob(body)]) > 0
+            try db.execute("""
                 DELETE FROM host_reports WHERE hostname = ?1 AND id NOT IN
                     (SELECT id FROM host_reports WHERE hostname = ?1 ORDER BY received_at DESC, id DESC LIMIT ?2)
-                """, arguments: [hostname, max(1, keep)])
+                """, [.text(hostname), .int(Int64(max(1, keep)))])
             return inserted
         }
     }
@@ -38,12 +36,12 @@ extension InventoryStore {
     /// A host's kept reports, newest first.
     public func hostReports(of hostname: String) throws -> [HostReportSummary] {
         try read { db in
-            try Row.fetchAll(db, sql: """
+            try db.all("""
                 SELECT run_id, received_at, generated_at, compliant, length(body) AS bytes FROM host_reports
                 WHERE hostname = ? ORDER BY received_at DESC, id DESC
-                """, arguments: [hostname]).map { row in
-                HostReportSummary(runId: row["run_id"], receivedAt: row["received_at"], generatedAt: row["generated_at"],
-                                  compliant: row["compliant"], bytes: row["bytes"])
+                """, [.text(hostname)], table: "host_reports") { row in
+                HostReportSummary(runId: try row.string(0), receivedAt: try row.string(1), generatedAt: row.text(2),
+                                  compliant: try row.bool(3), bytes: try row.requiredInt(4))
             }
         }
     }
@@ -51,11 +49,11 @@ extension InventoryStore {
     /// One kept report's JSON, as the host sent it.
     public func hostReport(of hostname: String, runId: String) throws -> [UInt8] {
         try read { db in
-            guard let data = try Data.fetchOne(db, sql: "SELECT body FROM host_reports WHERE hostname = ? AND run_id = ?",
-                                               arguments: [hostname, runId]) else {
+            guard let body = try db.first("SELECT body FROM host_reports WHERE hostname = ? AND run_id = ?",
+                                          [.text(hostname), .text(runId)], table: "host_reports", { $0.blob(0) }) ?? nil else {
                 throw StoreError.notFound("report \(runId) of \(hostname)")
             }
-            return [UInt8](data)
+            return body
         }
     }
 }

@@ -1,4 +1,3 @@
-import GRDB
 import Inventory
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -18,15 +17,13 @@ extension InventoryStore {
     public func prune(keepDays days: Int, now: Date = Date()) throws -> PruneResult {
         let cutoff = Timestamp.storeText(now.addingTimeInterval(-Double(days) * 86_400))
         return try write { db in
-            try db.execute(sql: """
+            let observations = try db.execute("""
                 DELETE FROM observations WHERE collected_at < ?
                   AND collected_at < (SELECT max(o2.collected_at) FROM observations o2 WHERE o2.host_id = observations.host_id)
-                """, arguments: [cutoff])
-            let observations = db.changesCount
-            try db.execute(sql: "DELETE FROM snapshots WHERE id NOT IN (SELECT DISTINCT snapshot_id FROM observations)")
-            let snapshots = db.changesCount
+                """, [.text(cutoff)])
+            let snapshots = try db.execute("DELETE FROM snapshots WHERE id NOT IN (SELECT DISTINCT snapshot_id FROM observations)")
             // Seen counts and first/last times now describe what is left.
-            try db.execute(sql: """
+            try db.execute("""
                 UPDATE snapshots SET
                   seen_count = (SELECT count(*) FROM observations o WHERE o.snapshot_id = snapshots.id),
                   first_collected_at = (SELECT min(collected_at) FROM observations o WHERE o.snapshot_id = snapshots.id),

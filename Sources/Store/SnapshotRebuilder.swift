@@ -1,4 +1,3 @@
-import GRDB
 import Inventory
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -18,14 +17,14 @@ enum SnapshotRebuilder {
         var sourcePath: String?
     }
 
-    static func snapshot(_ db: Database, observation o: Observation) throws -> HostSnapshot {
+    static func snapshot(_ db: any SQLConnection, observation o: Observation) throws -> HostSnapshot {
         guard let snapshot = try snapshots(db, observations: [o]).first else { throw StoreError.notFound("snapshot \(o.snapshotID)") }
         return snapshot
     }
 
     /// Many snapshots at once: one query per table over all of them (a fleet audit reads every
     /// host's latest snapshot), rows mapped as they stream by.
-    static func snapshots(_ db: Database, observations: [Observation]) throws -> [HostSnapshot] {
+    static func snapshots(_ db: any SQLConnection, observations: [Observation]) throws -> [HostSnapshot] {
         let ids = Array(Set(observations.map(\.snapshotID))).sorted()
         guard !ids.isEmpty else { return [] }
         // The wanted ids as one JSON array parameter: a read-only access may not create a temp table.
@@ -34,10 +33,8 @@ enum SnapshotRebuilder {
         // Column positions are resolved once per table (by name, so a schema change cannot shift
         // them silently) and each row is then read by position, straight from SQLite. No ORDER BY:
         // SQLite would copy every row into a sorter; each snapshot's few rows are sorted here instead.
-        func each(_ table: String, _ reader: (StatementRows) throws -> (Int64) throws -> Void) throws {
-            let rows = try StatementRows(db, table: table, sql: """
-                SELECT x.* FROM json_each(?) w JOIN \(table) x ON x.snapshot_id = w.value
-                """, arguments: [wanted])
+        func each(_ table: String, _ reader: (any SQLRows) throws -> (Int64) throws -> Void) throws {
+            let rows = try db.query(db.dialect.rowsOfSnapshots(table), [.text(wanted)], table: table)
             let id = try rows.columns.at("snapshot_id")
             let body = try reader(rows)
             while try rows.next() { try body(Int64(try rows.requiredInt(id))) }
@@ -45,8 +42,7 @@ enum SnapshotRebuilder {
 
         // The snapshot rows themselves: the parts of the content that are not in a table of their own.
         var headers: [Int64: (schemaVersion: Int, host: (release: String?, cmdline: String?), iommu: IOMMUState)] = [:]
-        let header = try StatementRows(db, table: "snapshots", sql: "SELECT s.* FROM json_each(?) w JOIN snapshots s ON s.id = w.value",
-                                       arguments: [wanted])
+        let header = try db.query(db.dialect.rowsOfSnapshots("snapshots", alias: "s", key: "id"), [.text(wanted)], table: "snapshots")
         let h = header.columns
         let (idAt, schema, release, cmdline, enabled, units, groupCount, options) = (
             try h.at("id"), try h.at("schema_version"), try h.at("kernel_release"), try h.at("kernel_cmdline"), try h.at("iommu_enabled"),
@@ -177,7 +173,7 @@ enum SnapshotRebuilder {
         }
     }
 
-    private static func device(_ row: StatementRows, _ c: DeviceColumns) throws -> PCIDevice {
+    private static func device(_ row: any SQLRows, _ c: DeviceColumns) throws -> PCIDevice {
         var device = PCIDevice(
             address: try row.requiredAddress(c.address), vendorID: try row.string(c.vendorID), deviceID: try row.string(c.deviceID),
             subsystemVendorID: row.text(c.subsystemVendorID), subsystemDeviceID: row.text(c.subsystemDeviceID),
@@ -211,7 +207,7 @@ enum SnapshotRebuilder {
         return device
     }
 
-    private static func driverInfo(_ row: StatementRows, _ c: DriverColumns) -> DriverInfo? {
+    private static func driverInfo(_ row: any SQLRows, _ c: DriverColumns) -> DriverInfo? {
         guard let driver = row.text(c.driver) else { return nil }
         return DriverInfo(driver: driver, version: row.text(c.version) ?? "", firmwareVersion: row.text(c.firmware) ?? "",
                           expansionROMVersion: row.text(c.erom), busInfo: row.text(c.busInfo) ?? "")

@@ -1,4 +1,3 @@
-import GRDB
 import Inventory
 
 /// A snapshot as table rows, and back.

@@ -1,5 +1,3 @@
-import GRDB
-import GRDBSQLite
 import Inventory
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -43,123 +41,100 @@ extension InventoryStore {
     }
 
     /// Stores several snapshots in one transaction (group commit: one write lock, one commit), each in a
-    /// savepoint of its own, so a snapshot the store refuses costs only itself. The results are
+    /// savepoint of its own (results in the order given), so a snapshot the store refuses costs only itself. The results are
     /// valid only once this returns: nothing is committed before the whole transaction is, and
     /// a failure of the transaction itself throws, with nothing of the batch stored.
     public func storeBatch(_ items: [BatchItem]) throws -> [Result<StoreOutcome, StoreError>] {
-        try write { db in
-            var results: [Result<StoreOutcome, StoreError>] = []
-            results.reserveCapacity(items.count)
-            for item in items {
-                try db.execute(sql: "SAVEPOINT item")
+        // Hosts in name order: each item locks its host's row (PostgreSQL) until the commit, and
+        // two servers committing batches of the same hosts must take those locks in one order,
+        // or each would wait for the other (a deadlock, found only after a second).
+        let order = items.indices.sorted { (items[$0].snapshot.host.hostname, $0) < (items[$1].snapshot.host.hostname, $1) }
+        return try write { db in
+            var results = [Result<StoreOutcome, StoreError>?](repeating: nil, count: items.count)
+            for index in order {
+                let item = items[index]
+                try db.execute("SAVEPOINT item")
                 do {
-                    results.append(.success(try insert(db, item.snapshot, rows: item.rows, labels: item.labels)))
-                    try db.execute(sql: "RELEASE item")
+                    results[index] = .success(try insert(db, item.snapshot, rows: item.rows, labels: item.labels))
+                    try db.execute("RELEASE item")
                 } catch let error as StoreError {
-                    try db.execute(sql: "ROLLBACK TO item; RELEASE item")
-                    results.append(.failure(error))
+                    try db.execute("ROLLBACK TO item")
+                    try db.execute("RELEASE item")
+                    results[index] = .failure(error)
                 }
             }
-            return results
+            return results.map { $0 ?? .failure(.corrupt("a batch item was not stored")) }
         }
     }
 
-    private func insert(_ db: Database, _ snapshot: HostSnapshot, rows: SnapshotRows, labels: [String: String]) throws -> StoreOutcome {
+    private func insert(_ db: any SQLConnection, _ snapshot: HostSnapshot, rows: SnapshotRows, labels: [String: String]) throws -> StoreOutcome {
         let collectedAt = Timestamp.storeText(snapshot.collectedAt)
         let hostID = try hostID(db, snapshot.host.hostname, seenAt: collectedAt)
-        for (key, value) in labels.sorted(by: { $0.key < $1.key }) {
-            try db.cachedStatement(sql: "INSERT OR REPLACE INTO host_labels (host_id, key, value) VALUES (?, ?, ?)")
-                .execute(arguments: [hostID, key, value])
+        if !labels.isEmpty {
+            try db.insertRows(table: "host_labels", columns: ["host_id", "key", "value"], prefix: [.int(hostID)],
+                              rows: labels.sorted(by: { $0.key < $1.key }).map { [.text($0.key), .text($0.value)] },
+                              onConflict: .replace(key: ["host_id", "key"]))
         }
-        if let existing = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT o.snapshot_id, s.content_hash FROM observations o JOIN snapshots s ON s.id = o.snapshot_id
+        if let (storedHash, snapshotID) = try db.first("""
+            SELECT s.content_hash, o.snapshot_id FROM observations o JOIN snapshots s ON s.id = o.snapshot_id
             WHERE o.host_id = ? AND o.collected_at = ?
-            """), arguments: [hostID, collectedAt]) {
-            let storedHash: String = existing["content_hash"]
+            """, [.int(hostID), .text(collectedAt)], table: "observations", { (try $0.string(0), try $0.requiredInt64(1)) }) {
             guard storedHash == rows.contentHash else {
                 throw StoreError.rejected("a different snapshot of \(snapshot.host.hostname) collected at \(collectedAt) is already stored")
             }
-            return .duplicate(snapshotID: existing["snapshot_id"])
+            return .duplicate(snapshotID: snapshotID)
         }
         let outcome: StoreOutcome
-        if let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM snapshots WHERE host_id = ? AND content_hash = ?"),
-                                       arguments: [hostID, rows.contentHash]) {
-            try db.cachedStatement(sql: """
+        if let id = try db.integer("SELECT id FROM snapshots WHERE host_id = ? AND content_hash = ?", [.int(hostID), .text(rows.contentHash)]) {
+            try db.execute("""
                 UPDATE snapshots SET seen_count = seen_count + 1,
-                    first_collected_at = min(first_collected_at, ?1), last_collected_at = max(last_collected_at, ?1)
+                    first_collected_at = \(db.dialect.least("first_collected_at", "?1")), last_collected_at = \(db.dialect.greatest("last_collected_at", "?1"))
                 WHERE id = ?2
-                """).execute(arguments: [collectedAt, id])
+                """, [.text(collectedAt), .int(id)])
             outcome = .unchanged(snapshotID: id)
         } else {
             let columns = ["host_id", "content_hash", "first_collected_at", "last_collected_at", "seen_count"] + SnapshotRows.headerColumns
-            try insertRows(db, table: "snapshots", columns: columns, prefix: [],
-                           rows: [[.int(hostID), .text(rows.contentHash), .text(collectedAt), .text(collectedAt), .int(1)] + rows.header])
-            let id = db.lastInsertedRowID
+            let id = try db.insertReturningID(table: "snapshots", columns: columns,
+                                              values: [.int(hostID), .text(rows.contentHash), .text(collectedAt), .text(collectedAt), .int(1)] + rows.header)
             for table in rows.tables where !table.rows.isEmpty {
-                try insertRows(db, table: table.name, columns: ["snapshot_id"] + table.columns, prefix: [.int(id)], rows: table.rows)
+                try db.insertRows(table: table.name, columns: ["snapshot_id"] + table.columns, prefix: [.int(id)], rows: table.rows)
             }
             try writeFacts(db, rows.facts, snapshotID: id)
             outcome = .new(snapshotID: id)
         }
         let snapshotID: Int64 = switch outcome { case .new(let id), .unchanged(let id), .duplicate(let id): id }
-        try db.cachedStatement(sql: """
+        try db.execute("""
             INSERT INTO observations (host_id, collected_at, snapshot_id, tool_version, source_kind, source_path)
             VALUES (?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [hostID, collectedAt, snapshotID, snapshot.toolVersion, snapshot.source.kind.rawValue, snapshot.source.path])
+            """, [.int(hostID), .text(collectedAt), .int(snapshotID), .text(snapshot.toolVersion), .text(snapshot.source.kind.rawValue),
+                  SQLValue(snapshot.source.path)])
         // The host's latest snapshot is the one of its newest observation.
-        try db.cachedStatement(sql: """
+        try db.execute("""
             UPDATE hosts SET latest_snapshot_id = (SELECT snapshot_id FROM observations WHERE host_id = ?1
                 ORDER BY collected_at DESC LIMIT 1) WHERE id = ?1
-            """).execute(arguments: [hostID])
+            """, [.int(hostID)])
         return outcome
     }
 
-    /// Whether the database takes writes now (`serve`'s readiness): a write lock taken and
-    /// released, nothing written.
+    /// Whether the database takes writes now (`serve`'s readiness): a write transaction opened
+    /// and closed, nothing written.
     public func checkWritable() throws {
         try write { _ in () }
     }
 
-    private func hostID(_ db: Database, _ hostname: String, seenAt: String) throws -> Int64 {
-        if let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM hosts WHERE hostname = ?"), arguments: [hostname]) {
-            try db.cachedStatement(sql: "UPDATE hosts SET first_seen = min(first_seen, ?1), last_seen = max(last_seen, ?1) WHERE id = ?2")
-                .execute(arguments: [seenAt, id])
-            return id
+    /// The host's id, its row created or its first/last seen times widened. One upsert: on
+    /// PostgreSQL it also locks the host's row, so that two servers storing the same host take
+    /// turns while different hosts are stored side by side.
+    private func hostID(_ db: any SQLConnection, _ hostname: String, seenAt: String) throws -> Int64 {
+        let d = db.dialect
+        guard let id = try db.integer("""
+            INSERT INTO hosts (hostname, first_seen, last_seen) VALUES (?1, ?2, ?2)
+            ON CONFLICT (hostname) DO UPDATE SET first_seen = \(d.least("hosts.first_seen", "excluded.first_seen")),
+                last_seen = \(d.greatest("hosts.last_seen", "excluded.last_seen"))
+            RETURNING id
+            """, [.text(hostname), .text(seenAt)]) else {
+            throw StoreError.corrupt("storing host \(hostname) returned no id")
         }
-        try db.cachedStatement(sql: "INSERT INTO hosts (hostname, first_seen, last_seen) VALUES (?, ?, ?)")
-            .execute(arguments: [hostname, seenAt, seenAt])
-        return db.lastInsertedRowID
-    }
-
-    /// Inserts rows through one prepared statement, binding values with SQLite's C API: the store's
-    /// hot path (a 64-VF host is some 300 rows).
-    func insertRows(_ db: Database, table: String, columns: [String], prefix: [SQLValue], rows: [[SQLValue]], orReplace: Bool = false) throws {
-        let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ",")
-        let statement = try db.cachedStatement(sql: "INSERT \(orReplace ? "OR REPLACE " : "")INTO \(table) (\(columns.joined(separator: ","))) VALUES (\(placeholders))")
-        let handle = statement.sqliteStatement
-        for row in rows {
-            sqlite3_reset(handle)
-            var index: Int32 = 1
-            for value in prefix + row {
-                switch value {
-                case .null: sqlite3_bind_null(handle, index)
-                case .int(let v): sqlite3_bind_int64(handle, index, v)
-                case .text(let s): sqlite3_bind_text(handle, index, s, -1, sqliteTransient)
-                case .blob(let bytes): bytes.withUnsafeBytes { _ = sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), sqliteTransient) }
-                }
-                index += 1
-            }
-            let rc = sqlite3_step(handle)
-            guard rc == SQLITE_DONE else {
-                let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
-                sqlite3_reset(handle)
-                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: "\(table): \(message)")
-            }
-        }
-        sqlite3_reset(handle)
-        sqlite3_clear_bindings(handle)
+        return id
     }
 }
-
-/// SQLITE_TRANSIENT: SQLite copies the bound text before the Swift string goes away.
-private let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)

@@ -1,4 +1,3 @@
-import GRDB
 import Inventory
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -35,38 +34,40 @@ public struct HistoryEntry: Codable, Sendable, Equatable {
 extension InventoryStore {
     public func hosts(matching selection: [String: String] = [:]) throws -> [HostSummary] {
         try read { db in
-            let rows = try Row.fetchAll(db, sql: """
+            let labels = try hostLabels(db)
+            return try db.all("""
                 SELECT h.id, h.hostname, h.first_seen, h.last_seen,
                        (SELECT count(*) FROM observations o WHERE o.host_id = h.id) AS observations,
                        (SELECT count(*) FROM snapshots s WHERE s.host_id = h.id) AS snapshots,
                        s.pf_count, s.vf_count
                 FROM hosts h LEFT JOIN snapshots s ON s.id = h.latest_snapshot_id
                 ORDER BY h.hostname
-                """)
-            var labels: [Int64: [String: String]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT host_id, key, value FROM host_labels") {
-                labels[row["host_id"], default: [:]][row["key"]] = row["value"] as String
-            }
-            return rows.compactMap { row -> HostSummary? in
-                let id: Int64 = row["id"]
-                let hostLabels = labels[id] ?? [:]
+                """, table: "hosts") { row -> HostSummary? in
+                let hostLabels = labels[try row.requiredInt64(0)] ?? [:]
                 guard selection.allSatisfy({ hostLabels[$0.key] == $0.value }) else { return nil }
                 return HostSummary(
-                    hostname: row["hostname"], labels: hostLabels, firstSeen: Self.shown(row["first_seen"]), lastSeen: Self.shown(row["last_seen"]),
-                    observations: row["observations"], snapshots: row["snapshots"], pfCount: row["pf_count"] ?? 0,
-                    vfCount: row["vf_count"] ?? 0
+                    hostname: try row.string(1), labels: hostLabels, firstSeen: Self.shown(try row.string(2)), lastSeen: Self.shown(try row.string(3)),
+                    observations: try row.requiredInt(4), snapshots: try row.requiredInt(5), pfCount: try row.int(6) ?? 0, vfCount: try row.int(7) ?? 0
                 )
-            }
+            }.compactMap { $0 }
         }
+    }
+
+    /// Every host's labels by host id.
+    func hostLabels(_ db: any SQLConnection) throws -> [Int64: [String: String]] {
+        var labels: [Int64: [String: String]] = [:]
+        try db.forEach("SELECT host_id, key, value FROM host_labels", table: "host_labels") { row in
+            labels[try row.requiredInt64(0), default: [:]][try row.string(1)] = try row.string(2)
+        }
+        return labels
     }
 
     /// How many hosts the database knows, and how many were last seen before `staleBefore`:
     /// one aggregate, cheap enough for every Prometheus scrape of a large fleet.
     public func hostCounts(staleBefore: Date) throws -> (known: Int, stale: Int) {
         try read { db in
-            let row = try Row.fetchOne(db, sql: "SELECT count(*) AS known, coalesce(sum(last_seen < ?), 0) AS stale FROM hosts",
-                                       arguments: [Timestamp.storeText(staleBefore)])
-            return (row?["known"] ?? 0, row?["stale"] ?? 0)
+            try db.first("SELECT count(*), count(*) FILTER (WHERE last_seen < ?) FROM hosts", [.text(Timestamp.storeText(staleBefore))],
+                         table: "hosts") { (try $0.requiredInt(0), try $0.requiredInt(1)) } ?? (0, 0)
         }
     }
 
@@ -80,14 +81,15 @@ extension InventoryStore {
     public func history(of hostname: String) throws -> [HistoryEntry] {
         try read { db in
             let hostID = try requireHost(db, hostname)
-            return try Row.fetchAll(db, sql: """
-                SELECT s.*, (SELECT count(*) FROM warnings w WHERE w.snapshot_id = s.id) AS warning_count
+            return try db.all("""
+                SELECT s.id, s.first_collected_at, s.last_collected_at, s.seen_count, s.kernel_release, s.pf_count, s.vf_count,
+                       (SELECT count(*) FROM warnings w WHERE w.snapshot_id = s.id) AS warning_count
                 FROM snapshots s WHERE s.host_id = ? ORDER BY s.first_collected_at
-                """, arguments: [hostID]).map { row in
+                """, [.int(hostID)], table: "snapshots") { row in
                 HistoryEntry(
-                    snapshotID: row["id"], firstCollectedAt: Self.shown(row["first_collected_at"]), lastCollectedAt: Self.shown(row["last_collected_at"]),
-                    seenCount: row["seen_count"], kernelRelease: row["kernel_release"], pfCount: row["pf_count"],
-                    vfCount: row["vf_count"], warningCount: row["warning_count"]
+                    snapshotID: try row.requiredInt64(0), firstCollectedAt: Self.shown(try row.string(1)), lastCollectedAt: Self.shown(try row.string(2)),
+                    seenCount: try row.requiredInt(3), kernelRelease: row.text(4), pfCount: try row.requiredInt(5),
+                    vfCount: try row.requiredInt(6), warningCount: try row.requiredInt(7)
                 )
             }
         }
@@ -107,28 +109,34 @@ extension InventoryStore {
         try read { db in
             let newer = try observation(db, hostname, atOrBefore: time)
             let hostID = try requireHost(db, hostname)
-            let older = try Row.fetchOne(db, sql: """
-                SELECT * FROM observations WHERE host_id = ? AND collected_at < ? AND snapshot_id != ?
+            let older = try db.first("""
+                SELECT \(Self.observationColumns) FROM observations WHERE host_id = ? AND collected_at < ? AND snapshot_id != ?
                 ORDER BY collected_at DESC LIMIT 1
-                """, arguments: [hostID, newer.collectedAt, newer.snapshotID]).map { observation(hostname, $0) } ?? newer
+                """, [.int(hostID), .text(newer.collectedAt), .int(newer.snapshotID)], table: "observations") {
+                try Self.observation(hostname, $0, at: 0)
+            } ?? newer
             return (try SnapshotRebuilder.snapshot(db, observation: older), try SnapshotRebuilder.snapshot(db, observation: newer))
         }
     }
 
-    private func observation(_ db: Database, _ hostname: String, atOrBefore time: Date?) throws -> SnapshotRebuilder.Observation {
+    private func observation(_ db: any SQLConnection, _ hostname: String, atOrBefore time: Date?) throws -> SnapshotRebuilder.Observation {
         let hostID = try requireHost(db, hostname)
         let bound = time.map(Timestamp.storeText) ?? "9999"  // sorts after every timestamp
-        guard let row = try Row.fetchOne(db, sql: """
-            SELECT * FROM observations WHERE host_id = ? AND collected_at <= ? ORDER BY collected_at DESC LIMIT 1
-            """, arguments: [hostID, bound]) else {
+        guard let found = try db.first("""
+            SELECT \(Self.observationColumns) FROM observations WHERE host_id = ? AND collected_at <= ? ORDER BY collected_at DESC LIMIT 1
+            """, [.int(hostID), .text(bound)], table: "observations", { try Self.observation(hostname, $0, at: 0) }) else {
             throw StoreError.notFound("a snapshot of \(hostname) at or before \(bound)")
         }
-        return observation(hostname, row)
+        return found
     }
 
-    private func observation(_ hostname: String, _ row: Row) -> SnapshotRebuilder.Observation {
-        .init(hostname: hostname, collectedAt: row["collected_at"], snapshotID: row["snapshot_id"],
-              toolVersion: row["tool_version"], sourceKind: row["source_kind"], sourcePath: row["source_path"])
+    /// The columns ``observation(_:_:at:)`` reads, in its order.
+    static let observationColumns = "collected_at, snapshot_id, tool_version, source_kind, source_path"
+
+    /// An observation read from ``observationColumns`` starting at column `first`.
+    static func observation(_ hostname: String, _ row: any SQLRows, at first: Int) throws -> SnapshotRebuilder.Observation {
+        .init(hostname: hostname, collectedAt: try row.string(first), snapshotID: try row.requiredInt64(first + 1),
+              toolVersion: try row.string(first + 2), sourceKind: try row.string(first + 3), sourcePath: row.text(first + 4))
     }
 
     /// The latest snapshot of every host whose labels match `selection`, with the host's labels.
@@ -168,11 +176,10 @@ extension InventoryStore {
     ) throws {
         let plan = try latestPlan(matching: selection)
         let batches = plan.batches(of: batchSize)
-        let path = self.path
         try OrderedWorkers<Prepared>.run(
             count: batches.count, workers: workers, window: workers,
             makeWorker: {
-                let connection = try InventoryStore(path: path, readOnly: true)
+                let connection = try self.openReader()
                 return { index in try prepare(try connection.read { try plan.snapshots($0, batches[index]) }) }
             },
             consume: body)
@@ -184,15 +191,16 @@ extension InventoryStore {
         let wanted = Set(selected.map(\.hostname))
         let labels = Dictionary(selected.map { ($0.hostname, $0.labels) }, uniquingKeysWith: { a, _ in a })
         let observations = try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT h.hostname, o.* FROM hosts h
+            try db.all("""
+                SELECT h.hostname, o.collected_at, o.snapshot_id, o.tool_version, o.source_kind, o.source_path
+                FROM hosts h
                 JOIN observations o ON o.host_id = h.id
                  AND o.collected_at = (SELECT max(collected_at) FROM observations WHERE host_id = h.id)
                 ORDER BY h.hostname
-                """).compactMap { row -> SnapshotRebuilder.Observation? in
-                let name: String = row["hostname"]
-                return wanted.contains(name) ? observation(name, row) : nil
-            }
+                """, table: "observations") { row -> SnapshotRebuilder.Observation? in
+                let name = try row.string(0)
+                return wanted.contains(name) ? try Self.observation(name, row, at: 1) : nil
+            }.compactMap { $0 }
         }
         return LatestPlan(observations: observations, labels: labels)
     }
@@ -201,15 +209,15 @@ extension InventoryStore {
         try read { db in
             let hostID = try requireHost(db, hostname)
             var labels: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT key, value FROM host_labels WHERE host_id = ?", arguments: [hostID]) {
-                labels[row["key"]] = row["value"] as String
+            try db.forEach("SELECT key, value FROM host_labels WHERE host_id = ?", [.int(hostID)], table: "host_labels") { row in
+                labels[try row.string(0)] = try row.string(1)
             }
             return labels
         }
     }
 
-    private func requireHost(_ db: Database, _ hostname: String) throws -> Int64 {
-        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM hosts WHERE hostname = ?", arguments: [hostname]) else {
+    func requireHost(_ db: any SQLConnection, _ hostname: String) throws -> Int64 {
+        guard let id = try db.integer("SELECT id FROM hosts WHERE hostname = ?", [.text(hostname)]) else {
             throw StoreError.notFound("host \(hostname)")
         }
         return id
@@ -234,7 +242,7 @@ private struct LatestPlan: Sendable {
         return result
     }
 
-    func snapshots(_ db: Database, _ chunk: ArraySlice<SnapshotRebuilder.Observation>) throws -> [(snapshot: HostSnapshot, labels: [String: String])] {
+    func snapshots(_ db: any SQLConnection, _ chunk: ArraySlice<SnapshotRebuilder.Observation>) throws -> [(snapshot: HostSnapshot, labels: [String: String])] {
         try SnapshotRebuilder.snapshots(db, observations: Array(chunk)).map { ($0, labels[$0.host.hostname] ?? [:]) }
     }
 }

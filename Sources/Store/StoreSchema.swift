@@ -1,36 +1,23 @@
-import GRDB
-
 /// The database schema, as versioned migrations.
 ///
 /// Why normalised columns and no JSON documents: operators query the store with the `sqlite3`
-/// shell, and fleet-wide rules read a few columns of every host's latest snapshot; both need plain
+/// shell or `psql`, and fleet-wide rules read a few columns of every host's latest snapshot; both need plain
 /// columns. A snapshot is rebuilt from its rows (``SnapshotRows``), so every field has a column.
 enum StoreSchema {
     /// Migration identifiers this build knows, oldest first. A database that has applied an
     /// identifier not in this list was written by a newer sriov-audit.
-    static let migrations = ["v1-inventory", "v2-vf-table-shortfalls", "v3-server", "v4-millisecond-times", "v5-audit-facts"]
+    static var migrations: [String] { steps.map(\.identifier) }
 
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1-inventory") { db in
-            try db.execute(sql: v1)
-        }
-        migrator.registerMigration("v2-vf-table-shortfalls") { db in
-            try db.execute(sql: v2)
-        }
-        migrator.registerMigration("v3-server") { db in
-            try db.execute(sql: v3)
-        }
-        migrator.registerMigration("v4-millisecond-times") { db in
-            try db.execute(sql: v4)
-        }
-        // The tables only: the facts of snapshots stored before are derived right after
-        // (``InventoryStore/deriveMissingFacts(progress:)``), with progress, in batches.
-        migrator.registerMigration("v5-audit-facts") { db in
-            try db.execute(sql: v5)
-        }
-        return migrator
-    }
+    /// Each migration's DDL, in SQLite's words (``SQLDialect/ddl(_:)`` gives PostgreSQL's).
+    /// v5 creates the fact tables only: the facts of snapshots stored before are derived right
+    /// after (``InventoryStore/deriveMissingFacts(batchSize:progress:)``), with progress, in batches.
+    static let steps: [(identifier: String, sql: String)] = [
+        ("v1-inventory", v1),
+        ("v2-vf-table-shortfalls", v2),
+        ("v3-server", v3),
+        ("v4-millisecond-times", v4),
+        ("v5-audit-facts", v5),
+    ]
 
     /// PF interfaces whose VF table is partial (``VFTableShortfall``). Its own table, not columns
     /// of `interfaces`, so that snapshots stored before it keep their content digest: a table

@@ -1,4 +1,3 @@
-import GRDB
 import Inventory
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -45,12 +44,10 @@ extension InventoryStore {
         let token = "sra_" + SHA256.hexString(bytes)
         let digest = Self.tokenDigest(token)
         try write { db in
-            try db.execute(sql: "INSERT INTO tokens (hostname, role, sha256, created_at) VALUES (?, ?, ?, ?)",
-                           arguments: [name, role.rawValue, digest, now.formatted(.iso8601)])
-            let id = db.lastInsertedRowID
-            for (key, value) in labels.sorted(by: { $0.key < $1.key }) {
-                try db.execute(sql: "INSERT INTO token_labels (token_id, key, value) VALUES (?, ?, ?)", arguments: [id, key, value])
-            }
+            let id = try db.insertReturningID(table: "tokens", columns: ["hostname", "role", "sha256", "created_at"],
+                                              values: [.text(name), .text(role.rawValue), .text(digest), .text(now.formatted(.iso8601))])
+            try db.insertRows(table: "token_labels", columns: ["token_id", "key", "value"], prefix: [.int(id)],
+                              rows: labels.sorted(by: { $0.key < $1.key }).map { [.text($0.key), .text($0.value)] })
         }
         return token
     }
@@ -65,18 +62,17 @@ extension InventoryStore {
     /// nothing about how close a guess was.
     public func authenticate(digest: String) throws -> TokenIdentity? {
         try read { db in
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            guard let (id, name, roleText, stored) = try db.first("""
                 SELECT id, hostname, role, sha256 FROM tokens WHERE sha256 = ? AND revoked_at IS NULL
-                """), arguments: [digest]) else { return nil }
-            let stored: String = row["sha256"]
+                """, [.text(digest)], table: "tokens", { (try $0.requiredInt64(0), try $0.string(1), try $0.string(2), try $0.string(3)) })
+            else { return nil }
             guard Self.constantTimeEqual(Array(stored.utf8), Array(digest.utf8)),
-                  let role = TokenIdentity.Role(rawValue: row["role"]) else { return nil }
-            let id: Int64 = row["id"]
+                  let role = TokenIdentity.Role(rawValue: roleText) else { return nil }
             var labels: [String: String] = [:]
-            for label in try Row.fetchAll(db.cachedStatement(sql: "SELECT key, value FROM token_labels WHERE token_id = ?"), arguments: [id]) {
-                labels[label["key"]] = label["value"] as String
+            try db.forEach("SELECT key, value FROM token_labels WHERE token_id = ?", [.int(id)], table: "token_labels") { label in
+                labels[try label.string(0)] = try label.string(1)
             }
-            return TokenIdentity(id: id, name: row["hostname"], role: role, labels: labels)
+            return TokenIdentity(id: id, name: name, role: role, labels: labels)
         }
     }
 
@@ -84,9 +80,9 @@ extension InventoryStore {
     public func touchTokens(_ lastUsed: [Int64: Date]) throws {
         guard !lastUsed.isEmpty else { return }
         try write { db in
-            for (id, time) in lastUsed {
-                try db.execute(sql: "UPDATE tokens SET last_used_at = max(coalesce(last_used_at, ''), ?) WHERE id = ?",
-                               arguments: [time.formatted(.iso8601), id])
+            for (id, time) in lastUsed.sorted(by: { $0.key < $1.key }) {
+                try db.execute("UPDATE tokens SET last_used_at = \(db.dialect.greatest("coalesce(last_used_at, '')", "?")) WHERE id = ?",
+                               [.text(time.formatted(.iso8601)), .int(id)])
             }
         }
     }
@@ -94,14 +90,16 @@ extension InventoryStore {
     public func tokens() throws -> [TokenSummary] {
         try read { db in
             var labels: [Int64: [String: String]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT token_id, key, value FROM token_labels") {
-                labels[row["token_id"], default: [:]][row["key"]] = row["value"] as String
+            try db.forEach("SELECT token_id, key, value FROM token_labels", table: "token_labels") { row in
+                labels[try row.requiredInt64(0), default: [:]][try row.string(1)] = try row.string(2)
             }
-            return try Row.fetchAll(db, sql: "SELECT * FROM tokens ORDER BY hostname, created_at, id").compactMap { row in
-                guard let role = TokenIdentity.Role(rawValue: row["role"]) else { return nil }
-                return TokenSummary(name: row["hostname"], role: role, labels: labels[row["id"]] ?? [:], createdAt: row["created_at"],
-                                    lastUsedAt: row["last_used_at"], revokedAt: row["revoked_at"])
-            }
+            return try db.all("""
+                SELECT id, hostname, role, created_at, last_used_at, revoked_at FROM tokens ORDER BY hostname, created_at, id
+                """, table: "tokens") { row -> TokenSummary? in
+                guard let role = TokenIdentity.Role(rawValue: try row.string(2)) else { return nil }
+                return TokenSummary(name: try row.string(1), role: role, labels: labels[try row.requiredInt64(0)] ?? [:], createdAt: try row.string(3),
+                                    lastUsedAt: row.text(4), revokedAt: row.text(5))
+            }.compactMap { $0 }
         }
     }
 
@@ -109,17 +107,16 @@ extension InventoryStore {
     @discardableResult
     public func revokeTokens(of name: String, now: Date = Date()) throws -> Int {
         try write { db in
-            try db.execute(sql: "UPDATE tokens SET revoked_at = ? WHERE hostname = ? AND revoked_at IS NULL",
-                           arguments: [now.formatted(.iso8601), name])
-            return db.changesCount
+            try db.execute("UPDATE tokens SET revoked_at = ? WHERE hostname = ? AND revoked_at IS NULL",
+                           [.text(now.formatted(.iso8601)), .text(name)])
         }
     }
 
     /// Whether `name` has a live token of `role` (enrolment issues a host's first token only).
     public func hasLiveToken(_ name: String, role: TokenIdentity.Role = .host) throws -> Bool {
         try read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM tokens WHERE hostname = ? AND role = ? AND revoked_at IS NULL)",
-                              arguments: [name, role.rawValue]) ?? false
+            try db.integer("SELECT EXISTS (SELECT 1 FROM tokens WHERE hostname = ? AND role = ? AND revoked_at IS NULL)",
+                           [.text(name), .text(role.rawValue)]) == 1
         }
     }
 

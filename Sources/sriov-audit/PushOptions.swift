@@ -57,9 +57,7 @@ struct PushOptions: ParsableArguments {
 
     func spoolDirectory(database: StoreOptions) -> String {
         if let spool { return spool }
-        let db = database.path
-        guard let slash = db.lastIndex(of: "/") else { return "spool" }
-        return String(db[..<slash]) + "/spool"
+        return database.stateDirectory + "/spool"
     }
 
     func pusher(database: StoreOptions) -> Pusher {

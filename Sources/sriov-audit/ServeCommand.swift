@@ -77,7 +77,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var options = ServerOptions(database: database.path)
+        var options = ServerOptions(database: try database.location, password: try database.password())
         do { try options.setListen(listen) } catch { throw ValidationError(error.description) }
         if let tlsCert, let tlsKey { options.tls = .init(certificate: tlsCert, key: tlsKey, clientCA: clientCA) }
         options.insecureHTTP = insecureHTTP
@@ -102,7 +102,7 @@ struct ServeCommand: AsyncParsableCommand {
             let (ruleSet, source) = try loadRules(rules)
             let formats: [ReportFormat]
             do { formats = try ReportFormat.parseList(format) } catch { throw ValidationError("--format: \(error)") }
-            let besideDatabase = database.path.lastIndex(of: "/").map { String(database.path[..<$0]) } ?? "."
+            let besideDatabase = database.stateDirectory
             options.audit = .init(every: try duration(auditEvery, "--audit-every"), rules: ruleSet, rulesSource: source, failOn: failOn,
                                   out: out ?? besideDatabase + "/reports", formats: formats, keepRuns: keepRuns, push: pushOptions.targets(),
                                   pushPolicy: RetryPolicy(retries: pushOptions.retries, baseDelay: pushOptions.retryWait, maxDelay: pushOptions.maxRetryWait),

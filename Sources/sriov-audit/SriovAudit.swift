@@ -28,7 +28,7 @@ struct SriovAudit: AsyncParsableCommand {
         version: SriovAuditVersion.current,
         subcommands: [
             CollectCommand.self, CaptureCommand.self, ImportCommand.self, HostsCommand.self, HistoryCommand.self,
-            ShowCommand.self, DiffCommand.self, PruneCommand.self, AuditCommand.self, CheckUpgradeCommand.self, RulesCommand.self,
+            ShowCommand.self, DiffCommand.self, PruneCommand.self, MigrateCommand.self, AuditCommand.self, CheckUpgradeCommand.self, RulesCommand.self,
             PushCommand.self, ServeCommand.self, TokenCommand.self,
         ],
         defaultSubcommand: nil

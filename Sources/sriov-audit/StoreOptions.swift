@@ -13,23 +13,64 @@ import Foundation
 /// `--db`, shared by every command that uses the inventory database.
 struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "The inventory database: an SQLite file (default: /var/lib/sriov-audit/inventory.db for root, else ~/.local/share/sriov-audit/inventory.db).",
-        valueName: "PATH"))
+        "The inventory database: an SQLite file (default: /var/lib/sriov-audit/inventory.db for root, else ~/.local/share/sriov-audit/inventory.db) or a PostgreSQL URL postgres://USER@HOST:PORT/DATABASE?sslmode=....",
+        valueName: "PATH|URL"))
     var db: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "A file holding the PostgreSQL password (first line), when the URL has none; else PGPASSWORD is used.", valueName: "FILE"))
+    var dbPasswordFile: String?
 
     /// A URL is never taken for a file name, and an unknown scheme is an error (exit 2) before
     /// anything is created.
     func validate() throws {
-        if case .postgres(let url) = try DatabaseLocation.parse(db ?? StoreLocation.defaultPath()) {
-            throw CLIError("--db \(url): this build stores inventories in SQLite files only; PostgreSQL is not supported yet")
+        let location = try self.location
+        if dbPasswordFile != nil, case .sqlite = location {
+            throw ValidationError("--db-password-file applies to a PostgreSQL --db only")
         }
     }
 
-    /// The SQLite file (`sqlite:///PATH` read as PATH); ``validate()`` has refused anything else.
+    /// What `--db` names.
+    var location: DatabaseLocation {
+        get throws { try DatabaseLocation.parse(db ?? StoreLocation.defaultPath()) }
+    }
+
+    /// The database for messages: the SQLite file, or the URL with its password masked.
     var path: String {
-        let text = db ?? StoreLocation.defaultPath()
-        if case .sqlite(let path)? = try? DatabaseLocation.parse(text) { return path }
-        return text
+        (try? location.description) ?? (db ?? StoreLocation.defaultPath())
+    }
+
+    /// The folder for files kept beside the database (the push spool, the server's reports):
+    /// the SQLite file's folder, or for a PostgreSQL database the default database's folder.
+    var stateDirectory: String {
+        var file = StoreLocation.defaultPath()
+        if case .sqlite(let path)? = try? location { file = path }
+        guard let slash = file.lastIndex(of: "/") else { return "." }
+        return slash == file.startIndex ? "/" : String(file[..<slash])
+    }
+
+    /// The PostgreSQL password when the URL has none: the first line of --db-password-file, else
+    /// PGPASSWORD. Never printed.
+    func password() throws -> String? {
+        try Self.password(file: dbPasswordFile, option: "--db-password-file")
+    }
+
+    static func password(file: String?, option: String) throws -> String? {
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw CLIError("\(option) \(file): cannot be read")
+            }
+            var line = Substring(String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
+            if line.hasSuffix("\r") { line = line.dropLast() }
+            return String(line)
+        }
+        let environment = ProcessInfo.processInfo.environment["PGPASSWORD"]
+        return environment?.isEmpty == false ? environment : nil
+    }
+
+    /// Opens `location` as `--db` would, with the password of `passwordFile` or PGPASSWORD.
+    static func open(_ location: DatabaseLocation, passwordFile: String?, readOnly: Bool) throws -> InventoryStore {
+        try InventoryStore(location: location, password: try password(file: passwordFile, option: "the password file"), readOnly: readOnly)
     }
 
     /// Opened writable, a database from before audit facts gets them derived once; that says
@@ -37,7 +78,7 @@ struct StoreOptions: ParsableArguments {
     func open(readOnly: Bool = false) throws -> InventoryStore {
         let path = self.path
         var reported = 0
-        return try InventoryStore(path: path, readOnly: readOnly) { done, total in
+        return try InventoryStore(location: try location, password: try password(), readOnly: readOnly) { done, total in
             if done == total || done - reported >= 1000 {
                 Console.error("deriving audit facts for the snapshots stored in \(path): \(done)/\(total)\n")
                 reported = done
@@ -47,9 +88,10 @@ struct StoreOptions: ParsableArguments {
 
     /// For a fleet audit: writable when this user may write the database (it is migrated, facts
     /// are derived, per-host results are kept for the next run), read-only otherwise, which
-    /// audits all the same as long as the database's facts are current.
+    /// audits all the same as long as the database's facts are current. A PostgreSQL database
+    /// is opened writable: its server decides what this user may do.
     func openForAudit() throws -> InventoryStore {
-        let path = self.path
+        guard case .sqlite(let path) = try location else { return try open() }
         if access(path, W_OK) == 0, access(parentDirectory(path), W_OK) == 0 { return try open() }
         let store = try open(readOnly: true)
         let lacking: Int

@@ -2,7 +2,7 @@ import Collector
 import Foundation
 import GRDB
 import Inventory
-import Store
+@testable import Store
 import TestSupport
 import XCTest
 
@@ -30,82 +30,91 @@ final class StoreCommandTests: XCTestCase {
     }
 
     func testOperatorFlow() throws {
-        let before = Fixtures.path("qemu/igb-nvme-netdevsim/before"), after = Fixtures.path("qemu/igb-nvme-netdevsim/after")
-        var r = try CLI.run(["collect", "--root", before, "--host", "edge-1", "--db", db, "--label", "site=par1", "--label", "l2-domain=blue"])
-        XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertTrue(r.stderr.contains("edge-1 stored as new snapshot 1 in \(db)"), r.stderr)
-        sleep(1)
-        r = try CLI.run(["collect", "--root", before, "--host", "edge-1", "--db", db])
-        XCTAssertTrue(r.stderr.contains("unchanged since snapshot 1; recorded as seen again"), r.stderr)
-        sleep(1)
-        r = try CLI.run(["collect", "--root", after, "--host", "edge-1", "--db", db, "--format", "json"])
-        XCTAssertEqual(r.status, 0, r.stderr)
+        try TestDatabase.each("cli-flow") { database in
+            let db = database.url
+            let before = Fixtures.path("qemu/igb-nvme-netdevsim/before"), after = Fixtures.path("qemu/igb-nvme-netdevsim/after")
+            var r = try CLI.run(["collect", "--root", before, "--host", "edge-1", "--db", db, "--label", "site=par1", "--label", "l2-domain=blue"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertTrue(r.stderr.contains("edge-1 stored as new snapshot 1 in \(try database.open().path)"), r.stderr)
+            sleep(1)
+            r = try CLI.run(["collect", "--root", before, "--host", "edge-1", "--db", db])
+            XCTAssertTrue(r.stderr.contains("unchanged since snapshot 1; recorded as seen again"), r.stderr)
+            sleep(1)
+            r = try CLI.run(["collect", "--root", after, "--host", "edge-1", "--db", db, "--format", "json"])
+            XCTAssertEqual(r.status, 0, r.stderr)
 
-        let hosts = try CLI.run(["hosts", "--db", db, "--select", "l2-domain=blue"])
-        XCTAssertTrue(hosts.stdout.contains("edge-1"), hosts.stdout)
-        XCTAssertTrue(hosts.stdout.contains("l2-domain=blue,site=par1"), hosts.stdout)
-        XCTAssertTrue(try CLI.run(["hosts", "--db", db, "--select", "l2-domain=red"]).stdout.hasSuffix("0 host(s)\n"))
+            let hosts = try CLI.run(["hosts", "--db", db, "--select", "l2-domain=blue"])
+            XCTAssertTrue(hosts.stdout.contains("edge-1"), hosts.stdout)
+            XCTAssertTrue(hosts.stdout.contains("l2-domain=blue,site=par1"), hosts.stdout)
+            XCTAssertTrue(try CLI.run(["hosts", "--db", db, "--select", "l2-domain=red"]).stdout.hasSuffix("0 host(s)\n"))
 
-        let history = try CLI.run(["history", "edge-1", "--db", db])
-        XCTAssertTrue(history.stdout.hasPrefix("History of edge-1: 2 distinct snapshot(s)"), history.stdout)
+            let history = try CLI.run(["history", "edge-1", "--db", db])
+            XCTAssertTrue(history.stdout.hasPrefix("History of edge-1: 2 distinct snapshot(s)"), history.stdout)
 
-        let diff = try CLI.run(["diff", "edge-1", "--db", db])
-        XCTAssertEqual(diff.status, 0, diff.stderr)
-        XCTAssertTrue(diff.stdout.contains("numvfs 0 → 3 on 0000:04:00.0"), diff.stdout)
-        XCTAssertTrue(diff.stdout.contains("device added on 0000:04:10.4: 82576 Virtual Function [8086:10ca], vfio-pci"), diff.stdout)
-        let diffJSON = try CLI.run(["diff", "edge-1", "--db", db, "--format", "json"])
-        XCTAssertTrue(diffJSON.stdout.contains("\"kind\" : \"vfCountChanged\""), diffJSON.stdout)
+            let diff = try CLI.run(["diff", "edge-1", "--db", db])
+            XCTAssertEqual(diff.status, 0, diff.stderr)
+            XCTAssertTrue(diff.stdout.contains("numvfs 0 → 3 on 0000:04:00.0"), diff.stdout)
+            XCTAssertTrue(diff.stdout.contains("device added on 0000:04:10.4: 82576 Virtual Function [8086:10ca], vfio-pci"), diff.stdout)
+            let diffJSON = try CLI.run(["diff", "edge-1", "--db", db, "--format", "json"])
+            XCTAssertTrue(diffJSON.stdout.contains("\"kind\" : \"vfCountChanged\""), diffJSON.stdout)
 
-        let shown = try CLI.run(["show", "edge-1", "--db", db, "--format", "json"])
-        let stored = try HostSnapshot.makeDecoder().decode(HostSnapshot.self, from: shown.stdoutData)
-        XCTAssertEqual(stored, try HostSnapshot.makeDecoder().decode(HostSnapshot.self, from: r.stdoutData))
-        let table = try CLI.run(["show", "edge-1", "--db", db])
-        XCTAssertTrue(table.stdout.contains("PF 0000:04:00.0  82576 Gigabit Network Connection [8086:10c9]  driver igb  fw 2.1.0  VFs 3/7  eth1"))
-        let atStart = try CLI.run(["show", "edge-1", "--db", db, "--at", stored.collectedAt.addingTimeInterval(-1).formatted(.iso8601)])
-        XCTAssertTrue(atStart.stdout.contains("VFs 0/7"), atStart.stdout)
+            let shown = try CLI.run(["show", "edge-1", "--db", db, "--format", "json"])
+            let stored = try HostSnapshot.makeDecoder().decode(HostSnapshot.self, from: shown.stdoutData)
+            XCTAssertEqual(stored, try HostSnapshot.makeDecoder().decode(HostSnapshot.self, from: r.stdoutData))
+            let table = try CLI.run(["show", "edge-1", "--db", db])
+            XCTAssertTrue(table.stdout.contains("PF 0000:04:00.0  82576 Gigabit Network Connection [8086:10c9]  driver igb  fw 2.1.0  VFs 3/7  eth1"))
+            let atStart = try CLI.run(["show", "edge-1", "--db", db, "--at", stored.collectedAt.addingTimeInterval(-1).formatted(.iso8601)])
+            XCTAssertTrue(atStart.stdout.contains("VFs 0/7"), atStart.stdout)
 
-        let prune = try CLI.run(["prune", "--keep-days", "0", "--db", db])
-        XCTAssertTrue(prune.stdout.contains("pruned 2 observation(s) and 1 snapshot(s)"), prune.stdout)
-        XCTAssertEqual(try CLI.run(["show", "nobody", "--db", db]).status, 2)
-        XCTAssertEqual(try CLI.run(["show", "edge-1", "--db", db, "--at", "yesterday"]).status, 2)
+            let prune = try CLI.run(["prune", "--keep-days", "0", "--db", db])
+            XCTAssertTrue(prune.stdout.contains("pruned 2 observation(s) and 1 snapshot(s)"), prune.stdout)
+            XCTAssertEqual(try CLI.run(["show", "nobody", "--db", db]).status, 2)
+            XCTAssertEqual(try CLI.run(["show", "edge-1", "--db", db, "--at", "yesterday"]).status, 2)
+        }
     }
 
     func testImportFromStandardInputAndRejections() throws {
-        let fleet = try fleetFile(20)
-        var lines = try String(contentsOfFile: fleet, encoding: .utf8).split(separator: "\n").map(String.init)
-        lines.insert("{\"truncated\": ", at: 5)
-        let r = try shell(CLI.binary, ["import", "-", "--db", db], input: Data(lines.joined(separator: "\n").utf8))
-        XCTAssertEqual(r.status, 1, "a rejected document makes the exit status 1")
-        XCTAssertTrue(r.stdout.contains("imported 21 snapshot(s): 20 new, 0 unchanged, 0 already stored, 1 rejected"), r.stdout)
-        XCTAssertTrue(r.stdout.contains("rejected stdin:6: not a snapshot: unexpected end of the document (truncated)"), r.stdout)
-        let again = try CLI.run(["import", fleet, "--db", db, "--format", "json"])
-        XCTAssertEqual(again.status, 0)
-        XCTAssertTrue(again.stdout.contains("\"duplicate\" : 20"), again.stdout)
+        try TestDatabase.each("cli-import") { database in
+            let db = database.url
+            let fleet = try fleetFile(20)
+            var lines = try String(contentsOfFile: fleet, encoding: .utf8).split(separator: "\n").map(String.init)
+            lines.insert("{\"truncated\": ", at: 5)
+            let r = try shell(CLI.binary, ["import", "-", "--db", db], input: Data(lines.joined(separator: "\n").utf8))
+            XCTAssertEqual(r.status, 1, "a rejected document makes the exit status 1")
+            XCTAssertTrue(r.stdout.contains("imported 21 snapshot(s): 20 new, 0 unchanged, 0 already stored, 1 rejected"), r.stdout)
+            XCTAssertTrue(r.stdout.contains("rejected stdin:6: not a snapshot: unexpected end of the document (truncated)"), r.stdout)
+            let again = try CLI.run(["import", fleet, "--db", db, "--format", "json"])
+            XCTAssertEqual(again.status, 0)
+            XCTAssertTrue(again.stdout.contains("\"duplicate\" : 20"), again.stdout)
+        }
     }
 
     /// Two collectors and two imports writing at once all succeed (WAL + busy timeout).
     func testConcurrentWriters() throws {
-        let fleet = try fleetFile(40)
-        let after = Fixtures.path("qemu/igb-nvme-netdevsim/after")
-        var processes: [(Process, String)] = []
-        for n in 0..<4 {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: CLI.binary)
-            p.arguments = n < 2 ? ["collect", "--root", after, "--host", "writer-\(n)", "--db", db]
-                                : ["import", fleet, "--db", db]
-            let errors = dir + "/writer-\(n).err"
-            FileManager.default.createFile(atPath: errors, contents: nil)
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errors))
-            try p.run()
-            processes.append((p, errors))
+        try TestDatabase.each("cli-writers") { database in
+            let db = database.url
+            let fleet = try fleetFile(40)
+            let after = Fixtures.path("qemu/igb-nvme-netdevsim/after")
+            var processes: [(Process, String)] = []
+            for n in 0..<4 {
+                let p = Process()
+                p.executableURL = URL(fileURLWithPath: CLI.binary)
+                p.arguments = n < 2 ? ["collect", "--root", after, "--host", "writer-\(n)", "--db", db]
+                                    : ["import", fleet, "--db", db]
+                let errors = dir + "/writer-\(n).err"
+                FileManager.default.createFile(atPath: errors, contents: nil)
+                p.standardOutput = FileHandle.nullDevice
+                p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errors))
+                try p.run()
+                processes.append((p, errors))
+            }
+            for (p, _) in processes { p.waitUntilExit() }
+            let messages = processes.map { Fixtures.read($0.1) ?? "" }.filter { $0.contains("error") }
+            XCTAssertEqual(processes.map(\.0.terminationStatus), [0, 0, 0, 0], "\(messages)")
+            let store = try database.open()
+            XCTAssertEqual(try store.hosts().count, 42)
+            XCTAssertEqual(try store.read { try $0.integer("SELECT count(*) FROM observations") }, 42)
         }
-        for (p, _) in processes { p.waitUntilExit() }
-        let messages = processes.map { Fixtures.read($0.1) ?? "" }.filter { $0.contains("error") }
-        XCTAssertEqual(processes.map(\.0.terminationStatus), [0, 0, 0, 0], "\(messages)")
-        let store = try InventoryStore(path: db)
-        XCTAssertEqual(try store.hosts().count, 42)
-        XCTAssertEqual(try DatabaseQueue(path: db).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM observations") }, 42)
     }
 
     /// kill -9 at random moments of a long import: afterwards every snapshot is whole or absent.
@@ -174,16 +183,20 @@ final class StoreCommandTests: XCTestCase {
     /// `--db` with a URL is never taken for a file name: nothing is created, the status is 2,
     /// and the password is not printed.
     func testADatabaseURLIsNeverAPath() throws {
-        for value in ["postgres://audit:hunter2@127.0.0.1:5432/inventory", "mysql://audit:hunter2@127.0.0.1/inventory", "postgres:audit:hunter2@127.0.0.1/inventory"] {
+        for value in ["postgres://audit:hunter2@127.0.0.1:1/inventory", "mysql://audit:hunter2@127.0.0.1/inventory", "postgres:audit:hunter2@127.0.0.1/inventory"] {
             let r = try shell(CLI.binary, ["hosts", "--db", value], directory: dir)
             XCTAssertEqual(r.status, 2, value)
-            XCTAssertTrue(r.stderr.contains("--db"), r.stderr)
+            XCTAssertTrue(r.stderr.contains("--db") || r.stderr.contains("database postgres://audit:****@127.0.0.1:1/inventory"), r.stderr)
             XCTAssertFalse((r.stdout + r.stderr).contains("hunter2"), r.stderr)
             XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), [], "nothing created for \(value)")
         }
-        let postgres = try shell(CLI.binary, ["audit", "--fleet", "--db", "postgres://audit:hunter2@127.0.0.1/inventory"], directory: dir)
+        // A server that does not answer: one line naming the database, password masked, exit 2.
+        let postgres = try shell(CLI.binary, ["audit", "--fleet", "--db", "postgres://audit:hunter2@127.0.0.1:1/inventory"], directory: dir)
         XCTAssertEqual(postgres.status, 2)
-        XCTAssertTrue(postgres.stderr.contains("--db postgres://audit:****@127.0.0.1:5432/inventory: this build stores inventories in SQLite files only"), postgres.stderr)
+        XCTAssertTrue(postgres.stderr.contains("cannot open the inventory database postgres://audit:****@127.0.0.1:1/inventory: cannot connect to 127.0.0.1:1: connection refused"),
+                      postgres.stderr)
+        XCTAssertFalse(postgres.stderr.contains("hunter2"))
+        XCTAssertEqual(postgres.stderr.split(separator: "\n").count, 1, postgres.stderr)
         let sqlite = try shell(CLI.binary, ["collect", "--root", Fixtures.path("qemu/nvme-netdevsim/after"), "--db", "sqlite://" + db], directory: dir)
         XCTAssertEqual(sqlite.status, 0, sqlite.stderr)
         XCTAssertEqual(try InventoryStore(path: db).hosts().map(\.hostname), ["nvme-netdevsim"], "sqlite:///PATH is the file PATH")

@@ -76,48 +76,50 @@ final class ImportTests: XCTestCase {
 
     /// A batch with good and hostile documents: each bad one is rejected with its reason, the rest lands.
     func testHostileBatch() throws {
-        try FileManager.default.createDirectory(atPath: dir + "/in", withIntermediateDirectories: true)
-        let base = try Collector(options: .init(now: { Date(timeIntervalSince1970: 1_795_000_000) }))
-            .collectCapture(at: Fixtures.path("qemu/nvme-netdevsim/after"))
-        let fleet = FleetBuilder(base: base)
-        let encoder = HostSnapshot.makeEncoder(pretty: false)
-        func json(_ s: HostSnapshot) throws -> String { String(decoding: try encoder.encode(s), as: UTF8.self) }
+        try TestDatabase.each("hostile") { db in
+            try FileManager.default.createDirectory(atPath: dir + "/in", withIntermediateDirectories: true)
+            let base = try Collector(options: .init(now: { Date(timeIntervalSince1970: 1_795_000_000) }))
+                .collectCapture(at: Fixtures.path("qemu/nvme-netdevsim/after"))
+            let fleet = FleetBuilder(base: base)
+            let encoder = HostSnapshot.makeEncoder(pretty: false)
+            func json(_ s: HostSnapshot) throws -> String { String(decoding: try encoder.encode(s), as: UTF8.self) }
 
-        write("01-good.json", String(decoding: try HostSnapshot.makeEncoder().encode(fleet.host(1)), as: UTF8.self))
-        write("02-lines.jsonl", try [2, 3, 4].map { try json(fleet.host($0)) }.joined(separator: "\n") + "\n\n")
-        let good = try json(fleet.host(5))
-        write("03-truncated.json", String(good.prefix(good.count / 3)))
-        var newer = fleet.host(6); newer.schemaVersion = 2
-        write("04-newer.json", try json(newer))
-        var slash = fleet.host(7); slash.host.hostname = "../../etc/passwd"
-        write("05-slash.json", try json(slash))
-        var huge = fleet.host(8); huge.host.kernelCommandLine = String(repeating: "x", count: 100_000)
-        write("06-huge.json", try json(huge))
-        var dup = fleet.host(9); dup.pciDevices.append(dup.pciDevices[0])
-        write("07-dup.json", try json(dup))
-        write("08-not-json.json", "hello\n")
-        write("09-array.json", "[1,2]\n")
-        write("10-ignored.txt", "not imported: wrong extension")
+            write("01-good.json", String(decoding: try HostSnapshot.makeEncoder().encode(fleet.host(1)), as: UTF8.self))
+            write("02-lines.jsonl", try [2, 3, 4].map { try json(fleet.host($0)) }.joined(separator: "\n") + "\n\n")
+            let good = try json(fleet.host(5))
+            write("03-truncated.json", String(good.prefix(good.count / 3)))
+            var newer = fleet.host(6); newer.schemaVersion = 2
+            write("04-newer.json", try json(newer))
+            var slash = fleet.host(7); slash.host.hostname = "../../etc/passwd"
+            write("05-slash.json", try json(slash))
+            var huge = fleet.host(8); huge.host.kernelCommandLine = String(repeating: "x", count: 100_000)
+            write("06-huge.json", try json(huge))
+            var dup = fleet.host(9); dup.pciDevices.append(dup.pciDevices[0])
+            write("07-dup.json", try json(dup))
+            write("08-not-json.json", "hello\n")
+            write("09-array.json", "[1,2]\n")
+            write("10-ignored.txt", "not imported: wrong extension")
 
-        let store = try InventoryStore(path: dir + "/db")
-        let report = try SnapshotImporter(store: store, labels: ["site": "par1"]).importSnapshots(from: dir + "/in")
-        XCTAssertEqual(report.new, 4)
-        XCTAssertEqual(report.rejected.map(\.source).map { ($0 as NSString).lastPathComponent }, [
-            "03-truncated.json:1", "04-newer.json:1", "05-slash.json:1", "06-huge.json:1", "07-dup.json:1", "08-not-json.json:1", "09-array.json:1",
-        ])
-        let reasons = report.rejected.map(\.reason)
-        XCTAssertTrue(reasons[0].hasPrefix("not a snapshot: unexpected end of the document (truncated)"), reasons[0])
-        XCTAssertEqual(reasons[1], "schemaVersion 2 was written by a newer sriov-audit (this one reads 1)")
-        XCTAssertEqual(reasons[2], "hostname \"../../etc/passwd\" is not a host name (path characters)")
-        XCTAssertEqual(reasons[3], "a string value is longer than 16384 bytes")
-        XCTAssertEqual(reasons[4], "PCI address 0000:00:00.0 appears twice in pciDevices")
-        XCTAssertEqual(try store.hosts().map(\.hostname), ["host-00001", "host-00002", "host-00003", "host-00004"])
-        XCTAssertEqual(try store.labels(of: "host-00003"), ["site": "par1"])
-        XCTAssertEqual(try store.snapshot(of: "host-00002"), fleet.host(2))
+            let store = try db.open()
+            let report = try SnapshotImporter(store: store, labels: ["site": "par1"]).importSnapshots(from: dir + "/in")
+            XCTAssertEqual(report.new, 4)
+            XCTAssertEqual(report.rejected.map(\.source).map { ($0 as NSString).lastPathComponent }, [
+                "03-truncated.json:1", "04-newer.json:1", "05-slash.json:1", "06-huge.json:1", "07-dup.json:1", "08-not-json.json:1", "09-array.json:1",
+            ])
+            let reasons = report.rejected.map(\.reason)
+            XCTAssertTrue(reasons[0].hasPrefix("not a snapshot: unexpected end of the document (truncated)"), reasons[0])
+            XCTAssertEqual(reasons[1], "schemaVersion 2 was written by a newer sriov-audit (this one reads 1)")
+            XCTAssertEqual(reasons[2], "hostname \"../../etc/passwd\" is not a host name (path characters)")
+            XCTAssertEqual(reasons[3], "a string value is longer than 16384 bytes")
+            XCTAssertEqual(reasons[4], "PCI address 0000:00:00.0 appears twice in pciDevices")
+            XCTAssertEqual(try store.hosts().map(\.hostname), ["host-00001", "host-00002", "host-00003", "host-00004"])
+            XCTAssertEqual(try store.labels(of: "host-00003"), ["site": "par1"])
+            XCTAssertEqual(try store.snapshot(of: "host-00002"), fleet.host(2))
 
-        // Idempotent: the same input again stores nothing new.
-        let again = try SnapshotImporter(store: store).importSnapshots(from: dir + "/in")
-        XCTAssertEqual(again.new, 0)
-        XCTAssertEqual(again.duplicate, 4)
+            // Idempotent: the same input again stores nothing new.
+            let again = try SnapshotImporter(store: store).importSnapshots(from: dir + "/in")
+            XCTAssertEqual(again.new, 0)
+            XCTAssertEqual(again.duplicate, 4)
+        }
     }
 }

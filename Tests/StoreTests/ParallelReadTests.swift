@@ -51,34 +51,36 @@ final class ParallelReadTests: XCTestCase {
     /// 130 hosts (three batches of the parallel read) from the real capture: every host's
     /// snapshot and labels equal what the one-thread read returns, in the same order.
     func testTheParallelFleetReadEqualsTheSequentialOne() throws {
-        let dir = Fixtures.temporaryDirectory("parallel-read")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let store = try InventoryStore(path: dir + "/fleet.db")
-        let base = try Collector(options: .init(now: { Date(timeIntervalSince1970: 1_795_000_000) }))
-            .collectCapture(at: Fixtures.path("qemu/igb-nvme-netdevsim/after"))
-        for n in 0..<130 {
-            var s = base
-            s.host.hostname = String(format: "host-%03d", n)
-            s.physicalFunctions[0].numVFs = n % 5
-            _ = try store.store(s, labels: ["site": n % 2 == 0 ? "par1" : "fra2"])
+        try TestDatabase.each("parallel") { db in
+            let dir = Fixtures.temporaryDirectory("parallel-read")
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            let store = try db.open()
+            let base = try Collector(options: .init(now: { Date(timeIntervalSince1970: 1_795_000_000) }))
+                .collectCapture(at: Fixtures.path("qemu/igb-nvme-netdevsim/after"))
+            for n in 0..<130 {
+                var s = base
+                s.host.hostname = String(format: "host-%03d", n)
+                s.physicalFunctions[0].numVFs = n % 5
+                _ = try store.store(s, labels: ["site": n % 2 == 0 ? "par1" : "fra2"])
+            }
+            var sequential: [(String, HostSnapshot, [String: String])] = []
+            try store.forEachLatestSnapshot(batchSize: 60) { sequential += $0.map { ($0.snapshot.host.hostname, $0.snapshot, $0.labels) } }
+            var parallel: [(String, HostSnapshot, [String: String])] = []
+            var batches = 0
+            try store.forEachLatestSnapshot(batchSize: 60, workers: 3, prepare: { $0 }) { batch in
+                batches += 1
+                parallel += batch.map { ($0.snapshot.host.hostname, $0.snapshot, $0.labels) }
+            }
+            XCTAssertEqual(batches, 3, "50, then 60, then 20")
+            XCTAssertEqual(parallel.map(\.0), (0..<130).map { String(format: "host-%03d", $0) })
+            XCTAssertEqual(parallel.map(\.0), sequential.map(\.0))
+            XCTAssertEqual(parallel.map(\.1), sequential.map(\.1))
+            XCTAssertEqual(parallel.map(\.2), sequential.map(\.2))
+            XCTAssertEqual(parallel[3].1.physicalFunctions[0].numVFs, 3)
+            var selected: [String] = []
+            try store.forEachLatestSnapshot(matching: ["site": "fra2"], workers: 2, prepare: { $0.map(\.snapshot.host.hostname) }) { selected += $0 }
+            XCTAssertEqual(selected.count, 65)
+            XCTAssertTrue(selected.allSatisfy { Int($0.dropFirst(5))! % 2 == 1 })
         }
-        var sequential: [(String, HostSnapshot, [String: String])] = []
-        try store.forEachLatestSnapshot(batchSize: 60) { sequential += $0.map { ($0.snapshot.host.hostname, $0.snapshot, $0.labels) } }
-        var parallel: [(String, HostSnapshot, [String: String])] = []
-        var batches = 0
-        try store.forEachLatestSnapshot(batchSize: 60, workers: 3, prepare: { $0 }) { batch in
-            batches += 1
-            parallel += batch.map { ($0.snapshot.host.hostname, $0.snapshot, $0.labels) }
-        }
-        XCTAssertEqual(batches, 3, "50, then 60, then 20")
-        XCTAssertEqual(parallel.map(\.0), (0..<130).map { String(format: "host-%03d", $0) })
-        XCTAssertEqual(parallel.map(\.0), sequential.map(\.0))
-        XCTAssertEqual(parallel.map(\.1), sequential.map(\.1))
-        XCTAssertEqual(parallel.map(\.2), sequential.map(\.2))
-        XCTAssertEqual(parallel[3].1.physicalFunctions[0].numVFs, 3)
-        var selected: [String] = []
-        try store.forEachLatestSnapshot(matching: ["site": "fra2"], workers: 2, prepare: { $0.map(\.snapshot.host.hostname) }) { selected += $0 }
-        XCTAssertEqual(selected.count, 65)
-        XCTAssertTrue(selected.allSatisfy { Int($0.dropFirst(5))! % 2 == 1 })
     }
 }

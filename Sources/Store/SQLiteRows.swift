@@ -5,25 +5,24 @@ import Inventory
 import Glibc
 #endif
 
-/// The rows of one query, read straight from SQLite's C API by column position.
+/// The rows of one SQLite query, read straight from SQLite's C API by column position.
 ///
 /// Why not GRDB's `Row`: a fleet audit reads millions of rows back into snapshots, and going
 /// through `Row` and `DatabaseValue` for every value cost several times SQLite's own stepping.
 /// Why the last-value cache: consecutive rows repeat vendors, drivers, names and MACs' owners, and
 /// handing back the String already built for the same bytes saves building it again.
-/// A value of the wrong type or a NULL where the schema forbids one is reported with its table and
-/// column, never read as something else.
-final class StatementRows {
+final class SQLiteRows: SQLRows {
     let columns: ColumnMap
     private let statement: Statement
     private let handle: SQLiteStatement
     /// The last String each column produced (a fixed buffer: one per column, for the query's life).
     private let lastText: UnsafeMutableBufferPointer<String?>
 
-    init(_ db: Database, table: String, sql: String, arguments: StatementArguments = []) throws {
+    init(_ db: Database, table: String, sql: String, arguments: [SQLValue]) throws {
+        // A statement of its own, not a cached one: two queries with the same text may be open at once.
         statement = try db.makeStatement(sql: sql)
-        try statement.setArguments(arguments)
         handle = statement.sqliteStatement
+        try SQLiteConnection.bind(arguments, to: handle, db: db)
         columns = ColumnMap(table: table, names: statement.columnNames)
         lastText = .allocate(capacity: statement.columnCount)
         lastText.initialize(repeating: nil)
@@ -34,7 +33,6 @@ final class StatementRows {
         lastText.deallocate()
     }
 
-    /// Moves to the next row; false after the last.
     func next() throws -> Bool {
         switch sqlite3_step(handle) {
         case SQLITE_ROW: return true
@@ -52,6 +50,10 @@ final class StatementRows {
         return UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, c)))
     }
 
+    func withUTF8<T>(_ column: Int, _ body: (UnsafeBufferPointer<UInt8>?) throws -> T) rethrows -> T {
+        try body(bytes(column))
+    }
+
     func text(_ column: Int) -> String? {
         guard let bytes = bytes(column) else { return nil }
         if let last = lastText[column], last.utf8.count == bytes.count,
@@ -66,11 +68,6 @@ final class StatementRows {
         return value
     }
 
-    func string(_ column: Int) throws -> String {
-        guard let value = text(column) else { throw missing(column) }
-        return value
-    }
-
     func int64(_ column: Int) throws -> Int64? {
         let c = Int32(column)
         switch sqlite3_column_type(handle, c) {
@@ -80,65 +77,21 @@ final class StatementRows {
         }
     }
 
-    func int(_ column: Int) throws -> Int? {
-        try int64(column).map { Int(truncatingIfNeeded: $0) }
+    func value(_ column: Int) throws -> SQLValue {
+        switch sqlite3_column_type(handle, Int32(column)) {
+        case SQLITE_NULL: .null
+        case SQLITE_INTEGER: .int(sqlite3_column_int64(handle, Int32(column)))
+        case SQLITE_TEXT: .text(text(column) ?? "")
+        case SQLITE_BLOB: .blob(blob(column) ?? [])
+        default: throw StoreError.corrupt("\(columns.table).\(columns.name(at: column)) holds a floating-point number, which the schema never stores")
+        }
     }
 
-    func requiredInt(_ column: Int) throws -> Int {
-        guard let value = try int(column) else { throw missing(column) }
-        return value
-    }
-
-    func bool(_ column: Int) throws -> Bool? {
-        try int64(column).map { $0 != 0 }
-    }
-
-    func requiredBool(_ column: Int) throws -> Bool {
-        guard let value = try bool(column) else { throw missing(column) }
-        return value
-    }
-
-    /// A blob column's bytes; nil for NULL.
     func blob(_ column: Int) -> [UInt8]? {
         let c = Int32(column)
         guard sqlite3_column_type(handle, c) != SQLITE_NULL else { return nil }
         let count = Int(sqlite3_column_bytes(handle, c))
         guard count > 0, let pointer = sqlite3_column_blob(handle, c) else { return [] }
         return Array(UnsafeRawBufferPointer(start: pointer, count: count).bindMemory(to: UInt8.self))
-    }
-
-    /// A PCI address column, parsed from its bytes without building a String first.
-    func address(_ column: Int) throws -> PCIAddress? {
-        guard let bytes = bytes(column) else { return nil }
-        guard let value = PCIAddress(utf8: bytes) else {
-            throw StoreError.corrupt("\(columns.table).\(columns.name(at: column)) holds \"\(String(decoding: bytes, as: UTF8.self))\", not a PCI address")
-        }
-        return value
-    }
-
-    func requiredAddress(_ column: Int) throws -> PCIAddress {
-        guard let value = try address(column) else { throw missing(column) }
-        return value
-    }
-
-    /// A space-separated list column (interface names, IOMMU units); empty for "" .
-    func list(_ column: Int) throws -> [String] {
-        guard let bytes = bytes(column) else { throw missing(column) }
-        return bytes.split(separator: UInt8(ascii: " ")).map { String(decoding: $0, as: UTF8.self) }
-    }
-
-    /// A space-separated list of PCI addresses (IOMMU group members, parent bridges).
-    func addressList(_ column: Int) throws -> [PCIAddress] {
-        guard let bytes = bytes(column) else { throw missing(column) }
-        return try bytes.split(separator: UInt8(ascii: " ")).map { word in
-            guard let value = PCIAddress(utf8: UnsafeBufferPointer(rebasing: word)) else {
-                throw StoreError.corrupt("\(columns.table).\(columns.name(at: column)) lists \"\(String(decoding: word, as: UTF8.self))\", not a PCI address")
-            }
-            return value
-        }
-    }
-
-    private func missing(_ column: Int) -> StoreError {
-        .corrupt("\(columns.table).\(columns.name(at: column)) is NULL where a value is required")
     }
 }
