@@ -21,9 +21,12 @@ public struct ReportDirectory {
 
     /// Writes every format; returns the paths written, history file first. `renderedJSON`, when
     /// given, is the report's JSON already rendered (for a push): written as it is, not again.
+    /// The `latest.*` files are replaced only once every run file is written, `latest.json`
+    /// last: a reader that sees this run in `latest.json` finds its other formats in place.
     public func write(_ report: AuditReport, formats: [ReportFormat], renderedJSON: String? = nil) throws -> [String] {
         try AtomicFile.makeDirectories(path)
         var written: [String] = []
+        var latestCopies: [(format: ReportFormat, target: String, latest: String)] = []
         let stem = "\(Self.safeName(report.subject))-\(Self.stamp(report.generatedAt))-\(report.runId.prefix(8))"
         for format in formats {
             let latest = "\(path)/latest.\(format.fileExtension)"
@@ -38,8 +41,11 @@ public struct ReportDirectory {
             } else {
                 try Self.render(report, as: format, to: target)
             }
-            try AtomicFile.copy(target, to: latest)
+            latestCopies.append((format, target, latest))
             written += [target, latest]
+        }
+        for copy in latestCopies.filter({ $0.format != .json }) + latestCopies.filter({ $0.format == .json }) {
+            try AtomicFile.copy(copy.target, to: copy.latest)
         }
         return written
     }

@@ -115,13 +115,19 @@ struct MACColumns {
 extension InventoryStore {
     /// Writes the facts of the snapshot `snapshotID` (inside the caller's transaction).
     func writeFacts(_ db: any SQLConnection, _ facts: FactRows, snapshotID: Int64) throws {
-        let id = SQLValue.int(snapshotID)
-        try db.insertRows(table: "audit_facts", columns: ["snapshot_id", "version", "body"], prefix: [id],
-                          rows: [[.int(Int64(AuditFacts.version)), .blob(facts.encoded)]])
-        try db.insertRows(table: "fact_pfs", columns: ["snapshot_id"] + FactRows.pfColumns, prefix: [id], rows: facts.pfs)
-        try db.insertRows(table: "fact_vfs", columns: ["snapshot_id"] + FactRows.vfColumns, prefix: [id], rows: facts.vfs)
-        try db.insertRows(table: "fact_interface_macs", columns: ["snapshot_id"] + FactRows.interfaceMACColumns, prefix: [id],
-                          rows: facts.interfaceMACs)
-        try db.insertRows(table: "fact_macs", columns: ["mac", "position", "snapshot_id"], prefix: [], rows: facts.macs.map { $0 + [id] })
+        for child in Self.factChildren(facts) where !child.rows.isEmpty {
+            try db.insertRows(table: child.table, columns: ["snapshot_id"] + child.columns, prefix: [.int(snapshotID)], rows: child.rows)
+        }
+    }
+
+    /// The fact tables' rows of one snapshot, without its id.
+    static func factChildren(_ facts: FactRows) -> [SQLChildRows] {
+        [
+            SQLChildRows(table: "audit_facts", columns: ["version", "body"], rows: [[.int(Int64(AuditFacts.version)), .blob(facts.encoded)]]),
+            SQLChildRows(table: "fact_pfs", columns: FactRows.pfColumns, rows: facts.pfs),
+            SQLChildRows(table: "fact_vfs", columns: FactRows.vfColumns, rows: facts.vfs),
+            SQLChildRows(table: "fact_interface_macs", columns: FactRows.interfaceMACColumns, rows: facts.interfaceMACs),
+            SQLChildRows(table: "fact_macs", columns: ["mac", "position"], rows: facts.macs),
+        ]
     }
 }

@@ -8,6 +8,12 @@ import PostgresNIO
 import Glibc
 #endif
 
+/// A statement's parameter: a value, or a column of rows as an array.
+enum PostgresArgument {
+    case value(SQLValue)
+    case array(PostgresArrayParameter)
+}
+
 /// The fleet database: PostgreSQL through postgres-nio, for fleets that outgrow one file and for
 /// several ingest servers sharing one database.
 ///
@@ -80,13 +86,13 @@ final class PostgresBackend: StoreBackend, @unchecked Sendable {
     private func transaction<T>(_ begin: String, _ body: (any SQLConnection) throws -> T) throws -> T {
         let connection = try connected()
         let session = PostgresSession(backend: self, connection: connection)
-        _ = try run(connection, begin, [])
+        _ = try run(connection, begin, [SQLValue]())
         do {
             let result = try body(session)
-            _ = try run(connection, "COMMIT", [])
+            _ = try run(connection, "COMMIT", [SQLValue]())
             return result
         } catch {
-            if (try? run(connection, "ROLLBACK", [])) == nil {
+            if (try? run(connection, "ROLLBACK", [SQLValue]())) == nil {
                 // The connection is in an unknown state: the next use opens a new one.
                 try? connection.close().wait()
                 self.connection = nil
@@ -134,13 +140,18 @@ final class PostgresBackend: StoreBackend, @unchecked Sendable {
     // MARK: - running statements (inside `lock`)
 
     func run(_ connection: PostgresConnection, _ sql: String, _ arguments: [SQLValue]) throws -> PostgresQueryResult {
+        try run(connection, sql, arguments.map(PostgresArgument.value))
+    }
+
+    func run(_ connection: PostgresConnection, _ sql: String, _ arguments: [PostgresArgument]) throws -> PostgresQueryResult {
         var bindings = PostgresBindings(capacity: arguments.count)
         for argument in arguments {
             switch argument {
-            case .null: bindings.appendNull()
-            case .int(let value): bindings.append(value)
-            case .text(let value): bindings.append(value)
-            case .blob(let bytes): bindings.append(ByteBuffer(bytes: bytes))
+            case .value(.null): bindings.appendNull()
+            case .value(.int(let value)): bindings.append(value)
+            case .value(.text(let value)): bindings.append(value)
+            case .value(.blob(let bytes)): bindings.append(ByteBuffer(bytes: bytes))
+            case .array(let array): try bindings.append(array)
             }
         }
         let query = PostgresQuery(unsafeSQL: postgresSQL(sql), binds: bindings)
@@ -150,7 +161,7 @@ final class PostgresBackend: StoreBackend, @unchecked Sendable {
     /// Several statements, one at a time (postgres-nio speaks only the extended protocol, which
     /// takes one statement per message).
     func script(_ connection: PostgresConnection, _ sql: String) throws {
-        for statement in SQLDialect.statements(sql) { _ = try run(connection, statement, []) }
+        for statement in SQLDialect.statements(sql) { _ = try run(connection, statement, [SQLValue]()) }
     }
 
     /// The statement with PostgreSQL's placeholders, translated once per text.

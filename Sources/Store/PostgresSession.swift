@@ -43,18 +43,19 @@ final class PostgresSession: SQLConnection {
             return
         }
         let types = try backend.columnTypes(connection, table: table)
-        var arrays: [SQLValue] = []
+        var arrays: [PostgresArgument] = []
         var casts: [String] = []
         for (index, column) in columns.enumerated() {
             guard let type = types[column] else { throw StoreError.corrupt("table \(table) has no column \(column)") }
-            var literal = PostgresArrayLiteral()
+            var array = try PostgresArrayParameter(element: type)
+            array.values.reserveCapacity(rows.count)
             if index < prefix.count {
-                for _ in rows { literal.append(prefix[index]) }
+                for _ in rows { array.values.append(prefix[index]) }
             } else {
                 let position = index - prefix.count
-                for row in rows { literal.append(position < row.count ? row[position] : .null) }
+                for row in rows { array.values.append(position < row.count ? row[position] : .null) }
             }
-            arrays.append(.text(literal.finished))
+            arrays.append(.array(array))
             casts.append("$\(index + 1)::\(type)[]")
         }
         _ = try backend.run(connection, """
@@ -70,6 +71,32 @@ final class PostgresSession: SQLConnection {
         return id
     }
 
+    /// One statement: the parent inserted in a data-modifying WITH, each child table an UNNEST
+    /// of typed arrays joined to the parent's new id — a snapshot and its some 300 rows in one
+    /// round trip.
+    func insertTree(table: String, columns: [String], values: [SQLValue], children: [SQLChildRows], parentKey: String) throws -> Int64 {
+        var arguments = values.map(PostgresArgument.value)
+        let placeholders = (1...columns.count).map { "$\($0)" }.joined(separator: ",")
+        var sql = "WITH parent AS (INSERT INTO \(table) (\(columns.joined(separator: ","))) VALUES (\(placeholders)) RETURNING id)"
+        for (n, child) in children.enumerated() where !child.rows.isEmpty {
+            let types = try backend.columnTypes(connection, table: child.table)
+            var casts: [String] = []
+            for (index, column) in child.columns.enumerated() {
+                guard let type = types[column] else { throw StoreError.corrupt("table \(child.table) has no column \(column)") }
+                var array = try PostgresArrayParameter(element: type)
+                array.values = child.rows.map { index < $0.count ? $0[index] : .null }
+                arguments.append(.array(array))
+                casts.append("$\(arguments.count)::\(type)[]")
+            }
+            sql += ", c\(n) AS (INSERT INTO \(child.table) (\(parentKey),\(child.columns.joined(separator: ",")))"
+                + " SELECT parent.id, u.* FROM parent, unnest(\(casts.joined(separator: ","))) AS u)"
+        }
+        sql += " SELECT id FROM parent"
+        let rows = PostgresRows(try backend.run(connection, sql, arguments).rows, table: table)
+        guard try rows.next(), let id = try rows.int64(0) else { throw StoreError.corrupt("\(table): an insert returned no id") }
+        return id
+    }
+
     func tableExists(_ name: String) throws -> Bool {
         let rows = PostgresRows(try backend.run(connection, "SELECT to_regclass(current_schema() || '.' || ?) IS NOT NULL", [.text(name)]).rows,
                                 table: "pg_class")
@@ -77,38 +104,64 @@ final class PostgresSession: SQLConnection {
     }
 }
 
-/// An array parameter in PostgreSQL's text form (`{1,NULL,"a\"b"}`): every element quoted, so
-/// that text is never read as NULL or split at a comma, and bytes in bytea's hex form.
-struct PostgresArrayLiteral {
-    private(set) var text = "{"
-    private var count = 0
+/// One column of rows as an array parameter, sent in PostgreSQL's binary array form: the server
+/// copies the elements instead of parsing a text literal element by element (which cost a
+/// 64-VF snapshot some 7 ms of server time).
+struct PostgresArrayParameter: PostgresThrowingDynamicTypeEncodable {
+    /// The element type: `bigint`, `text` or `bytea`, as the column is declared.
+    let element: String
+    var values: [SQLValue] = []
 
-    mutating func append(_ value: SQLValue) {
-        if count > 0 { text += "," }
-        count += 1
-        switch value {
-        case .null: text += "NULL"
-        case .int(let v): text += String(v)
-        case .text(let s):
-            text += "\""
-            for scalar in s.unicodeScalars {
-                if scalar == "\"" || scalar == "\\" { text += "\\" }
-                text.unicodeScalars.append(scalar)
-            }
-            text += "\""
-        case .blob(let bytes):
-            // `\x…` with its backslash escaped inside the quoted element.
-            text += "\"\\\\x"
-            let digits: [Character] = Array("0123456789abcdef")
-            for byte in bytes {
-                text.append(digits[Int(byte >> 4)])
-                text.append(digits[Int(byte & 0xf)])
-            }
-            text += "\""
+    init(element: String) throws {
+        guard ["bigint", "text", "bytea"].contains(element) else {
+            throw StoreError.corrupt("a column of type \(element), which the schema never declares")
+        }
+        self.element = element
+    }
+
+    var psqlType: PostgresDataType {
+        switch element {
+        case "bigint": .int8Array
+        case "bytea": .byteaArray
+        default: .textArray
         }
     }
 
-    var finished: String { text + "}" }
+    var psqlFormat: PostgresFormat { .binary }
+
+    func encode<JSONEncoder: PostgresJSONEncoder>(into buffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) throws {
+        let elementType: PostgresDataType = switch element {
+        case "bigint": .int8
+        case "bytea": .bytea
+        default: .text
+        }
+        buffer.writeInteger(Int32(1))  // dimensions
+        buffer.writeInteger(Int32(values.contains(.null) ? 1 : 0))  // has NULLs
+        buffer.writeInteger(elementType.rawValue)
+        buffer.writeInteger(Int32(values.count))  // length of the dimension
+        buffer.writeInteger(Int32(1))  // its lower bound
+        for value in values {
+            switch (value, element) {
+            case (.null, _):
+                buffer.writeInteger(Int32(-1))
+            case (.int(let v), "bigint"):
+                buffer.writeInteger(Int32(8))
+                buffer.writeInteger(v)
+            case (.text(let s), "text"):
+                buffer.writeInteger(Int32(s.utf8.count))
+                buffer.writeString(s)
+            case (.blob(let bytes), "bytea"):
+                buffer.writeInteger(Int32(bytes.count))
+                buffer.writeBytes(bytes)
+            case (.int(let v), "text"):
+                let s = String(v)
+                buffer.writeInteger(Int32(s.utf8.count))
+                buffer.writeString(s)
+            default:
+                throw StoreError.corrupt("a \(value) in a column of type \(element)")
+            }
+        }
+    }
 }
 
 /// The rows of one PostgreSQL query, collected, read by position from their binary form.

@@ -26,7 +26,19 @@ protocol SQLConnection: AnyObject {
     /// Inserts one row and returns the id the database gave it.
     func insertReturningID(table: String, columns: [String], values: [SQLValue]) throws -> Int64
 
+    /// Inserts one row and the rows that belong to it, each child row given the new id in
+    /// `parentKey`; returns the id. PostgreSQL sends it all as one statement.
+    func insertTree(table: String, columns: [String], values: [SQLValue], children: [SQLChildRows], parentKey: String) throws -> Int64
+
     func tableExists(_ name: String) throws -> Bool
+}
+
+/// Rows of one table that belong to a row being inserted (``SQLConnection/insertTree``).
+struct SQLChildRows {
+    var table: String
+    /// The columns of `rows`, without the parent's key.
+    var columns: [String]
+    var rows: [[SQLValue]]
 }
 
 /// What an insert does with a row whose key is already stored.
@@ -45,6 +57,15 @@ extension SQLConnection {
 
     func insertRows(table: String, columns: [String], prefix: [SQLValue], rows: [[SQLValue]]) throws {
         try insertRows(table: table, columns: columns, prefix: prefix, rows: rows, onConflict: .fail)
+    }
+
+    /// The parent, then each table of children through ``insertRows``.
+    func insertTreeInSteps(table: String, columns: [String], values: [SQLValue], children: [SQLChildRows], parentKey: String) throws -> Int64 {
+        let id = try insertReturningID(table: table, columns: columns, values: values)
+        for child in children where !child.rows.isEmpty {
+            try insertRows(table: child.table, columns: [parentKey] + child.columns, prefix: [.int(id)], rows: child.rows)
+        }
+        return id
     }
 
     /// Calls `body` for every row of a query.

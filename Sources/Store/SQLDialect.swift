@@ -52,6 +52,24 @@ enum SQLDialect: Sendable {
             : "SELECT \(alias).* FROM jsonb_array_elements_text(?::jsonb) AS w(value) JOIN \(table) \(alias) ON \(alias).\(key) = w.value::bigint"
     }
 
+    /// Records an observation (parameters: host id, time, snapshot id, tool version, source
+    /// kind, source path) and makes its snapshot the host's latest when it is newer than every
+    /// observation stored so far (read before it is added). PostgreSQL does both in one
+    /// statement; SQLite, which has no data-modifying WITH, in two.
+    func observationAndLatest() -> [String] {
+        let latest = """
+            UPDATE hosts SET latest_snapshot_id = CASE
+                WHEN ?2 > coalesce((SELECT max(collected_at) FROM observations WHERE host_id = ?1), '') THEN ?3
+                ELSE latest_snapshot_id END
+            WHERE id = ?1
+            """
+        let observation = """
+            INSERT INTO observations (host_id, collected_at, snapshot_id, tool_version, source_kind, source_path)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            """
+        return self == .sqlite ? [latest, observation] : ["WITH latest AS (\(latest) RETURNING id) \(observation)"]
+    }
+
     /// After rows were inserted with their ids given (a copy), what makes the next id drawn
     /// follow them: nothing for SQLite (a new rowid is the largest plus one), the identity's
     /// sequence moved on for PostgreSQL.

@@ -189,13 +189,20 @@ final class SQLiteConnection: SQLConnection {
         return db.lastInsertedRowID
     }
 
+    func insertTree(table: String, columns: [String], values: [SQLValue], children: [SQLChildRows], parentKey: String) throws -> Int64 {
+        try insertTreeInSteps(table: table, columns: columns, values: values, children: children, parentKey: parentKey)
+    }
+
     func tableExists(_ name: String) throws -> Bool {
         try db.tableExists(name)
     }
 
+    /// Binds `values` to `?1`… of the statement; values past the statement's last parameter are
+    /// left out (statements of one step may use fewer of a shared argument list, as
+    /// ``SQLDialect/observationAndLatest()``'s do).
     static func bind(_ values: [SQLValue], to handle: SQLiteStatement, db: Database) throws {
         var index: Int32 = 1
-        for value in values {
+        for value in values.prefix(Int(sqlite3_bind_parameter_count(handle))) {
             let rc: Int32 = switch value {
             case .null: sqlite3_bind_null(handle, index)
             case .int(let v): sqlite3_bind_int64(handle, index, v)

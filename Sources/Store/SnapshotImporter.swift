@@ -140,22 +140,35 @@ public struct SnapshotImporter {
         }
     }
 
+    /// Stores a decoded batch in one transaction (``InventoryStore/storeBatch(_:)``): one commit
+    /// per batch rather than per snapshot, and a snapshot the store refuses is reported with its
+    /// source while the rest of the batch is stored.
     private func write(_ batch: DecodedBatch, report: inout ImportReport) throws {
-        for (document, item) in zip(batch.documents, batch.results) {
+        var items: [InventoryStore.BatchItem] = []
+        var positions: [Int] = []
+        var rejected: [(position: Int, rejection: ImportReport.Rejection)] = []
+        for (position, (document, item)) in zip(batch.documents, batch.results).enumerated() {
             guard let snapshot = item.snapshot, let rows = item.rows else {
-                report.rejected.append(.init(source: document.source, reason: item.rejection ?? "not a snapshot"))
+                rejected.append((position, .init(source: document.source, reason: item.rejection ?? "not a snapshot")))
                 continue
             }
-            do {
-                switch try store.store(snapshot, rows: rows, labels: labels) {
-                case .new: report.new += 1
-                case .unchanged: report.unchanged += 1
-                case .duplicate: report.duplicate += 1
+            items.append(InventoryStore.BatchItem(snapshot: snapshot, rows: rows, labels: labels))
+            positions.append(position)
+        }
+        if !items.isEmpty {
+            for (position, result) in zip(positions, try store.storeBatch(items)) {
+                switch result {
+                case .success(.new): report.new += 1
+                case .success(.unchanged): report.unchanged += 1
+                case .success(.duplicate): report.duplicate += 1
+                case .failure(let error):
+                    let why = if case .rejected(let reason) = error { reason } else { "\(error)" }
+                    rejected.append((position, .init(source: batch.documents[position].source, reason: why)))
                 }
-            } catch StoreError.rejected(let why) {
-                report.rejected.append(.init(source: document.source, reason: why))
             }
         }
+        // In the order of the input, as a reader of the report expects.
+        report.rejected += rejected.sorted { $0.position < $1.position }.map(\.rejection)
     }
 
     fileprivate struct Prepared: @unchecked Sendable {

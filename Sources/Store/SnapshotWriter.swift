@@ -40,10 +40,11 @@ extension InventoryStore {
         }
     }
 
-    /// Stores several snapshots in one transaction (group commit: one write lock, one commit), each in a
-    /// savepoint of its own (results in the order given), so a snapshot the store refuses costs only itself. The results are
-    /// valid only once this returns: nothing is committed before the whole transaction is, and
-    /// a failure of the transaction itself throws, with nothing of the batch stored.
+    /// Stores several snapshots in one transaction (group commit: one write lock, one commit),
+    /// results in the order given. A snapshot the store refuses is refused before anything of it
+    /// is written, so it costs only itself. The results are valid only once this returns:
+    /// nothing is committed before the whole transaction is, and a failure of the transaction
+    /// itself throws, with nothing of the batch stored.
     public func storeBatch(_ items: [BatchItem]) throws -> [Result<StoreOutcome, StoreError>] {
         // Hosts in name order: each item locks its host's row (PostgreSQL) until the commit, and
         // two servers committing batches of the same hosts must take those locks in one order,
@@ -53,39 +54,46 @@ extension InventoryStore {
             var results = [Result<StoreOutcome, StoreError>?](repeating: nil, count: items.count)
             for index in order {
                 let item = items[index]
-                try db.execute("SAVEPOINT item")
                 do {
                     results[index] = .success(try insert(db, item.snapshot, rows: item.rows, labels: item.labels))
-                    try db.execute("RELEASE item")
-                } catch let error as StoreError {
-                    try db.execute("ROLLBACK TO item")
-                    try db.execute("RELEASE item")
-                    results[index] = .failure(error)
+                } catch StoreError.rejected(let why) {
+                    results[index] = .failure(.rejected(why))
                 }
             }
             return results.map { $0 ?? .failure(.corrupt("a batch item was not stored")) }
         }
     }
 
+    /// Stores one snapshot inside the caller's transaction. What is stored already is read
+    /// first, and a refusal (another content at the same host and time) is thrown before
+    /// anything is written; then the host's row is taken (and locked), and the content, the
+    /// observation and the host's latest are written. A concurrent writer that got in between
+    /// makes a key collide, and the backend runs the transaction again.
     private func insert(_ db: any SQLConnection, _ snapshot: HostSnapshot, rows: SnapshotRows, labels: [String: String]) throws -> StoreOutcome {
         let collectedAt = Timestamp.storeText(snapshot.collectedAt)
-        let hostID = try hostID(db, snapshot.host.hostname, seenAt: collectedAt)
-        if !labels.isEmpty {
-            try db.insertRows(table: "host_labels", columns: ["host_id", "key", "value"], prefix: [.int(hostID)],
-                              rows: labels.sorted(by: { $0.key < $1.key }).map { [.text($0.key), .text($0.value)] },
-                              onConflict: .replace(key: ["host_id", "key"]))
+        let hostname = snapshot.host.hostname
+        // (host id, content seen at this time, its snapshot, a snapshot with this content)
+        let known = try db.first("""
+            SELECT h.id,
+                   (SELECT s.content_hash FROM observations o JOIN snapshots s ON s.id = o.snapshot_id WHERE o.host_id = h.id AND o.collected_at = ?2),
+                   (SELECT o.snapshot_id FROM observations o WHERE o.host_id = h.id AND o.collected_at = ?2),
+                   (SELECT s.id FROM snapshots s WHERE s.host_id = h.id AND s.content_hash = ?3)
+            FROM hosts h WHERE h.hostname = ?1
+            """, [.text(hostname), .text(collectedAt), .text(rows.contentHash)], table: "hosts") {
+            (hostID: try $0.requiredInt64(0), stored: $0.text(1), observed: try $0.int64(2), sameContent: try $0.int64(3))
         }
-        if let (storedHash, snapshotID) = try db.first("""
-            SELECT s.content_hash, o.snapshot_id FROM observations o JOIN snapshots s ON s.id = o.snapshot_id
-            WHERE o.host_id = ? AND o.collected_at = ?
-            """, [.int(hostID), .text(collectedAt)], table: "observations", { (try $0.string(0), try $0.requiredInt64(1)) }) {
-            guard storedHash == rows.contentHash else {
-                throw StoreError.rejected("a different snapshot of \(snapshot.host.hostname) collected at \(collectedAt) is already stored")
+        if let stored = known?.stored, let observed = known?.observed {
+            guard stored == rows.contentHash else {
+                throw StoreError.rejected("a different snapshot of \(hostname) collected at \(collectedAt) is already stored")
             }
-            return .duplicate(snapshotID: snapshotID)
+            // Stored before; the labels given now still apply to the host.
+            if let hostID = known?.hostID { try setLabels(db, labels, hostID: hostID) }
+            return .duplicate(snapshotID: observed)
         }
+        let hostID = try hostID(db, hostname, seenAt: collectedAt)
+        try setLabels(db, labels, hostID: hostID)
         let outcome: StoreOutcome
-        if let id = try db.integer("SELECT id FROM snapshots WHERE host_id = ? AND content_hash = ?", [.int(hostID), .text(rows.contentHash)]) {
+        if let id = known?.sameContent {
             try db.execute("""
                 UPDATE snapshots SET seen_count = seen_count + 1,
                     first_collected_at = \(db.dialect.least("first_collected_at", "?1")), last_collected_at = \(db.dialect.greatest("last_collected_at", "?1"))
@@ -93,27 +101,29 @@ extension InventoryStore {
                 """, [.text(collectedAt), .int(id)])
             outcome = .unchanged(snapshotID: id)
         } else {
-            let columns = ["host_id", "content_hash", "first_collected_at", "last_collected_at", "seen_count"] + SnapshotRows.headerColumns
-            let id = try db.insertReturningID(table: "snapshots", columns: columns,
-                                              values: [.int(hostID), .text(rows.contentHash), .text(collectedAt), .text(collectedAt), .int(1)] + rows.header)
-            for table in rows.tables where !table.rows.isEmpty {
-                try db.insertRows(table: table.name, columns: ["snapshot_id"] + table.columns, prefix: [.int(id)], rows: table.rows)
-            }
-            try writeFacts(db, rows.facts, snapshotID: id)
+            var children = rows.tables.filter { !$0.rows.isEmpty }.map { SQLChildRows(table: $0.name, columns: $0.columns, rows: $0.rows) }
+            children += Self.factChildren(rows.facts)
+            let id = try db.insertTree(table: "snapshots",
+                                       columns: ["host_id", "content_hash", "first_collected_at", "last_collected_at", "seen_count"] + SnapshotRows.headerColumns,
+                                       values: [.int(hostID), .text(rows.contentHash), .text(collectedAt), .text(collectedAt), .int(1)] + rows.header,
+                                       children: children, parentKey: "snapshot_id")
             outcome = .new(snapshotID: id)
         }
         let snapshotID: Int64 = switch outcome { case .new(let id), .unchanged(let id), .duplicate(let id): id }
-        try db.execute("""
-            INSERT INTO observations (host_id, collected_at, snapshot_id, tool_version, source_kind, source_path)
-            VALUES (?, ?, ?, ?, ?, ?)
-            """, [.int(hostID), .text(collectedAt), .int(snapshotID), .text(snapshot.toolVersion), .text(snapshot.source.kind.rawValue),
-                  SQLValue(snapshot.source.path)])
-        // The host's latest snapshot is the one of its newest observation.
-        try db.execute("""
-            UPDATE hosts SET latest_snapshot_id = (SELECT snapshot_id FROM observations WHERE host_id = ?1
-                ORDER BY collected_at DESC LIMIT 1) WHERE id = ?1
-            """, [.int(hostID)])
+        // The host's latest snapshot is the one of its newest observation: this one when it is
+        // newer than every observation stored so far (read before it is added).
+        for statement in db.dialect.observationAndLatest() {
+            try db.execute(statement, [.int(hostID), .text(collectedAt), .int(snapshotID), .text(snapshot.toolVersion),
+                                       .text(snapshot.source.kind.rawValue), SQLValue(snapshot.source.path)])
+        }
         return outcome
+    }
+
+    private func setLabels(_ db: any SQLConnection, _ labels: [String: String], hostID: Int64) throws {
+        guard !labels.isEmpty else { return }
+        try db.insertRows(table: "host_labels", columns: ["host_id", "key", "value"], prefix: [.int(hostID)],
+                          rows: labels.sorted(by: { $0.key < $1.key }).map { [.text($0.key), .text($0.value)] },
+                          onConflict: .replace(key: ["host_id", "key"]))
     }
 
     /// Whether the database takes writes now (`serve`'s readiness): a write transaction opened

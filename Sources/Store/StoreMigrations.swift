@@ -10,6 +10,9 @@ enum StoreMigrations {
     static func check(_ backend: any StoreBackend, migrate: Bool) throws {
         let applied = try backend.read { c in try appliedMigrations(c) }
         try refuseUnknown(applied, backend)
+        if !migrate, applied.isEmpty {
+            throw StoreError.cannotOpen(path: backend.name, reason: "it holds no inventory yet (store some with `sriov-audit collect --store`, `import` or `migrate` first)")
+        }
         guard migrate, applied.count < StoreSchema.migrations.count else { return }
         try backend.write { c in
             if c.dialect == .postgres { try c.execute("SELECT pg_advisory_xact_lock(7265223941)") }

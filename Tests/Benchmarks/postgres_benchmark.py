@@ -55,7 +55,7 @@ def imports(tool, parts, db):
 
 def split(fleet, count, work):
     """The fleet's lines dealt into `count` files (host n to file n % count)."""
-    paths = [os.path.join(work, f"part-{i}.jsonl") for i in range(count)]
+    paths = [os.path.join(work, f"part-{i}-of-{count}.jsonl") for i in range(count)]
     outs = [open(p, "w") for p in paths]
     hosts = 0
     with open(fleet) as f:
@@ -92,8 +92,6 @@ def main():
             psql(args.pg, f'CREATE DATABASE "{name}"')
             created.append(name)
             url = database_url(args.pg, name)
-            # The schema first, so that two importers do not both wait on creating it.
-            subprocess.run([tool, "hosts", "--db", url], check=True, capture_output=True)
             rows.append(("PostgreSQL", f"import, {processes} process(es)", hosts / imports(tool, parts, url), "snapshots/s"))
         url = database_url(args.pg, created[-1])
         psql(url, f"INSERT INTO host_labels (host_id, key, value) SELECT id, 'l2-domain', 'l2-' || (id % {args.l2_domains}) FROM hosts "

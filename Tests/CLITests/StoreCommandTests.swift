@@ -102,7 +102,7 @@ final class StoreCommandTests: XCTestCase {
                 p.arguments = n < 2 ? ["collect", "--root", after, "--host", "writer-\(n)", "--db", db]
                                     : ["import", fleet, "--db", db]
                 let errors = dir + "/writer-\(n).err"
-                FileManager.default.createFile(atPath: errors, contents: nil)
+                _ = FileManager.default.createFile(atPath: errors, contents: nil)
                 p.standardOutput = FileHandle.nullDevice
                 p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errors))
                 try p.run()
