@@ -25,8 +25,7 @@ final class PostgresSession: SQLConnection {
     }
 
     /// One statement per call whatever the number of rows: each column travels as one typed
-    /// array and UNNEST zips them back into rows on the server (a 64-VF host is some 300 rows in
-    /// fifteen statements, not 300 round trips).
+    /// array and UNNEST zips them back into rows on the server.
     func insertRows(table: String, columns: [String], prefix: [SQLValue], rows: [[SQLValue]], onConflict: SQLConflict) throws {
         guard !rows.isEmpty else { return }
         let conflict: String = switch onConflict {
@@ -42,57 +41,50 @@ final class PostgresSession: SQLConnection {
                                 prefix + rows[0])
             return
         }
-        let types = try backend.columnTypes(connection, table: table)
-        var arrays: [PostgresArgument] = []
-        var casts: [String] = []
-        for (index, column) in columns.enumerated() {
-            guard let type = types[column] else { throw StoreError.corrupt("table \(table) has no column \(column)") }
-            var array = try PostgresArrayParameter(element: type)
-            array.values.reserveCapacity(rows.count)
-            if index < prefix.count {
-                for _ in rows { array.values.append(prefix[index]) }
-            } else {
-                let position = index - prefix.count
-                for row in rows { array.values.append(position < row.count ? row[position] : .null) }
-            }
-            arrays.append(.array(array))
-            casts.append("$\(index + 1)::\(type)[]")
-        }
-        _ = try backend.run(connection, """
-            INSERT INTO \(table) (\(columns.joined(separator: ","))) SELECT * FROM unnest(\(casts.joined(separator: ",")))\(conflict)
-            """, arrays)
+        var arguments: [PostgresArgument] = []
+        let source = try unnest(table: table, columns: columns, rows: rows.map { prefix + $0 }, into: &arguments)
+        _ = try backend.run(connection, "INSERT INTO \(table) (\(columns.joined(separator: ","))) SELECT * FROM \(source)\(conflict)", arguments)
     }
 
     func insertReturningID(table: String, columns: [String], values: [SQLValue]) throws -> Int64 {
         let placeholders = (1...columns.count).map { "$\($0)" }.joined(separator: ",")
-        let rows = PostgresRows(try backend.run(connection, "INSERT INTO \(table) (\(columns.joined(separator: ","))) VALUES (\(placeholders)) RETURNING id",
-                                                values).rows, table: table)
-        guard try rows.next(), let id = try rows.int64(0) else { throw StoreError.corrupt("\(table): an insert returned no id") }
-        return id
+        return try returnedID(table, try backend.run(connection, "INSERT INTO \(table) (\(columns.joined(separator: ","))) VALUES (\(placeholders)) RETURNING id",
+                                                     values))
     }
 
     /// One statement: the parent inserted in a data-modifying WITH, each child table an UNNEST
-    /// of typed arrays joined to the parent's new id — a snapshot and its some 300 rows in one
+    /// of typed arrays joined to the parent's new id — a snapshot and its some 550 rows in one
     /// round trip.
     func insertTree(table: String, columns: [String], values: [SQLValue], children: [SQLChildRows], parentKey: String) throws -> Int64 {
         var arguments = values.map(PostgresArgument.value)
         let placeholders = (1...columns.count).map { "$\($0)" }.joined(separator: ",")
         var sql = "WITH parent AS (INSERT INTO \(table) (\(columns.joined(separator: ","))) VALUES (\(placeholders)) RETURNING id)"
         for (n, child) in children.enumerated() where !child.rows.isEmpty {
-            let types = try backend.columnTypes(connection, table: child.table)
-            var casts: [String] = []
-            for (index, column) in child.columns.enumerated() {
-                guard let type = types[column] else { throw StoreError.corrupt("table \(child.table) has no column \(column)") }
-                var array = try PostgresArrayParameter(element: type)
-                array.values = child.rows.map { index < $0.count ? $0[index] : .null }
-                arguments.append(.array(array))
-                casts.append("$\(arguments.count)::\(type)[]")
-            }
+            let source = try unnest(table: child.table, columns: child.columns, rows: child.rows, into: &arguments)
             sql += ", c\(n) AS (INSERT INTO \(child.table) (\(parentKey),\(child.columns.joined(separator: ",")))"
-                + " SELECT parent.id, u.* FROM parent, unnest(\(casts.joined(separator: ","))) AS u)"
+                + " SELECT parent.id, u.* FROM parent, \(source) AS u)"
         }
-        sql += " SELECT id FROM parent"
-        let rows = PostgresRows(try backend.run(connection, sql, arguments).rows, table: table)
+        return try returnedID(table, try backend.run(connection, sql + " SELECT id FROM parent", arguments))
+    }
+
+    /// `unnest($n::type[], …)` over `rows`, one array parameter per column (typed as the
+    /// column is declared), appended to `arguments`.
+    private func unnest(table: String, columns: [String], rows: [[SQLValue]], into arguments: inout [PostgresArgument]) throws -> String {
+        let types = try backend.columnTypes(connection, table: table)
+        var casts: [String] = []
+        for (index, column) in columns.enumerated() {
+            guard let type = types[column] else { throw StoreError.corrupt("table \(table) has no column \(column)") }
+            var array = try PostgresArrayParameter(element: type)
+            array.values = rows.map { index < $0.count ? $0[index] : .null }
+            arguments.append(.array(array))
+            casts.append("$\(arguments.count)::\(type)[]")
+        }
+        return "unnest(\(casts.joined(separator: ",")))"
+    }
+
+    /// The id an INSERT … RETURNING id gave back.
+    private func returnedID(_ table: String, _ result: PostgresQueryResult) throws -> Int64 {
+        let rows = PostgresRows(result.rows, table: table)
         guard try rows.next(), let id = try rows.int64(0) else { throw StoreError.corrupt("\(table): an insert returned no id") }
         return id
     }
