@@ -16,16 +16,7 @@ not the network's.
 import argparse, os, subprocess, sys, tempfile, time, uuid
 
 from benchlib import measure, release_bindir
-from audit_benchmark import rules_file, timed
-
-SQL = """
-SELECT v.admin_mac, count(*) FROM latest_snapshots s JOIN vf_settings v ON v.snapshot_id = s.id
- WHERE v.admin_mac != '00:00:00:00:00:00' GROUP BY v.admin_mac HAVING count(*) > 1;
-SELECT d.vendor_id, d.device_id, p.firmware_version, count(*) FROM latest_snapshots s
- JOIN physical_functions p ON p.snapshot_id = s.id
- JOIN pci_devices d ON d.snapshot_id = s.id AND d.address = p.address
- GROUP BY d.vendor_id, d.device_id, p.firmware_version;
-"""
+from audit_benchmark import SQL, rules_file, timed
 
 
 def database_url(server, name):

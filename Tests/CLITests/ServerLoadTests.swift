@@ -62,18 +62,7 @@ final class ServerLoadTests: XCTestCase {
 
     func testLoadThenKillNineThenSIGTERM() throws {
         let db = dir + "/inv.db"
-        let store = try InventoryStore(path: db)
-        let base = try Collector().collectCapture(at: Fixtures.path("qemu/igb-nvme-netdevsim/after"))
-        let fleet = FleetBuilder(base: base)
-        var tokens: [String: String] = [:]
-        var lines = ""
-        for n in 0..<64 {
-            let host = fleet.host(n)
-            tokens[host.host.hostname] = try store.issueToken(for: host.host.hostname)
-            lines += String(decoding: try HostSnapshot.makeEncoder(pretty: false).encode(host), as: UTF8.self) + "\n"
-        }
-        try lines.write(toFile: dir + "/fleet.jsonl", atomically: true, encoding: .utf8)
-        try tokens.map { "\($0.key) \($0.value)" }.sorted().joined(separator: "\n").write(toFile: dir + "/tokens", atomically: true, encoding: .utf8)
+        let tokens = try writeLoadFleet(in: dir, store: try InventoryStore(path: db))
         let serverArguments = ["--rate-limit", "100000", "--rate-burst", "100000"]
 
         // 1. 5,000 distinct snapshots from 64 clients: all acknowledged, each stored once.

@@ -86,17 +86,7 @@ final class SharedDatabaseLoadTests: XCTestCase {
     }
 
     func testTwoServersOneDatabaseThenKillNineOfOne() throws {
-        let store = try InventoryStore(location: try DatabaseLocation.parse(database.url))
-        let fleet = FleetBuilder(base: try Collector().collectCapture(at: Fixtures.path("qemu/igb-nvme-netdevsim/after")))
-        var tokens: [String: String] = [:]
-        var lines = ""
-        for n in 0..<64 {
-            let host = fleet.host(n)
-            tokens[host.host.hostname] = try store.issueToken(for: host.host.hostname)
-            lines += String(decoding: try HostSnapshot.makeEncoder(pretty: false).encode(host), as: UTF8.self) + "\n"
-        }
-        try lines.write(toFile: dir + "/fleet.jsonl", atomically: true, encoding: .utf8)
-        try tokens.map { "\($0.key) \($0.value)" }.sorted().joined(separator: "\n").write(toFile: dir + "/tokens", atomically: true, encoding: .utf8)
+        let tokens = try writeLoadFleet(in: dir, store: try InventoryStore(location: try DatabaseLocation.parse(database.url)))
         let arguments = ["--rate-limit", "100000", "--rate-burst", "100000"]
         let a = try TestServer(in: dir, database: database.url, name: "server-a", arguments: arguments)
         let b = try TestServer(in: dir, database: database.url, name: "server-b", arguments: arguments)

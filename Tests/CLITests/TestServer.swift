@@ -1,4 +1,7 @@
+import Collector
 import Foundation
+import Inventory
+import Store
 import TestSupport
 import XCTest
 
@@ -56,6 +59,23 @@ final class TestServer {
     deinit {
         if process.isRunning { crash() }
     }
+}
+
+/// The load script's inputs for 64 hosts derived from the real igb capture: `DIR/fleet.jsonl`
+/// (one compact snapshot per host) and `DIR/tokens` ("HOST TOKEN" lines), each host's push token
+/// issued in `store`. Returns the tokens by host.
+func writeLoadFleet(in dir: String, store: InventoryStore) throws -> [String: String] {
+    let fleet = FleetBuilder(base: try Collector().collectCapture(at: Fixtures.path("qemu/igb-nvme-netdevsim/after")))
+    var tokens: [String: String] = [:]
+    var lines = ""
+    for n in 0..<64 {
+        let host = fleet.host(n)
+        tokens[host.host.hostname] = try store.issueToken(for: host.host.hostname)
+        lines += String(decoding: try HostSnapshot.makeEncoder(pretty: false).encode(host), as: UTF8.self) + "\n"
+    }
+    try lines.write(toFile: dir + "/fleet.jsonl", atomically: true, encoding: .utf8)
+    try tokens.map { "\($0.key) \($0.value)" }.sorted().joined(separator: "\n").write(toFile: dir + "/tokens", atomically: true, encoding: .utf8)
+    return tokens
 }
 
 /// curl as a second client: the status and the body it got (`-k` never: TLS is verified).

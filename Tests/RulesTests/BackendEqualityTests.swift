@@ -61,13 +61,7 @@ final class BackendEqualityTests: XCTestCase {
     }
 
     func testDerivedFleetWithPlantedConflicts() throws {
-        let base = try Collector().collectCapture(at: Fixtures.path("qemu/igb-nvme-netdevsim/after"))
-        var fleet = FleetBuilder(base: base)
-        fleet.firmwareVersions = ["2.1.0", "2.1.0", "2.2.0", "2.2.0", "1.9.1", "2.1.0"]
-        var hosts = (0..<60).map { fleet.host($0) }
-        for n in [7, 8] { hosts[n].interfaces = hosts[3].interfaces }
-        if let i = hosts[9].interfaces.firstIndex(where: { $0.vfs.count > 1 }) { hosts[9].interfaces[i].vfs[1].mac = hosts[9].interfaces[i].vfs[0].mac }
-        try assertEqualOnBothBackends(hosts.enumerated().map { n, s in
+        try assertEqualOnBothBackends(try EngineOracleTests.plantedFleet().enumerated().map { n, s in
             var labels = ["tenant": ["a", "b", "c"][n % 3], "site": n % 4 == 0 ? "par1" : "ams2"]
             if n % 5 != 0 { labels["l2-domain"] = n % 2 == 0 ? "blue" : "green" }
             if n % 7 == 0 { labels["role"] = "router" }

@@ -80,16 +80,22 @@ final class EngineOracleTests: XCTestCase {
         try compare(snapshots, labels: { ["site": $0 % 2 == 0 ? "par1" : "ams2", "tenant": ["a", "b", "c"][$0 % 3]] })
     }
 
-    /// A derived fleet with shared MACs, VLAN owners in conflict, firmware spread and hosts
-    /// without the scoping labels.
-    func testDerivedFleet() throws {
+    /// 60 hosts from the igb capture with firmware spread; hosts 7 and 8 share host 3's VF MACs
+    /// (a cloned image) and host 9 repeats one of its own.
+    static func plantedFleet() throws -> [HostSnapshot] {
         let base = try Collector().collectCapture(at: Fixtures.path("qemu/igb-nvme-netdevsim/after"))
         var fleet = FleetBuilder(base: base)
         fleet.firmwareVersions = ["2.1.0", "2.1.0", "2.2.0", "2.2.0", "1.9.1", "2.1.0"]
         var hosts = (0..<60).map { fleet.host($0) }
-        // Hosts 7 and 8 share host 3's VF MACs (a cloned image); host 9 repeats one of its own.
         for n in [7, 8] { hosts[n].interfaces = hosts[3].interfaces }
         if let i = hosts[9].interfaces.firstIndex(where: { $0.vfs.count > 1 }) { hosts[9].interfaces[i].vfs[1].mac = hosts[9].interfaces[i].vfs[0].mac }
+        return hosts
+    }
+
+    /// A derived fleet with shared MACs, VLAN owners in conflict, firmware spread and hosts
+    /// without the scoping labels.
+    func testDerivedFleet() throws {
+        var hosts = try Self.plantedFleet()
         // A clone of host 0 under another name (same MACs, firmware and VLANs).
         hosts.append(hosts[0])
         hosts[hosts.count - 1].host.hostname = "host-clone"
