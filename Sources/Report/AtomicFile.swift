@@ -88,6 +88,13 @@ public struct AtomicFile: ~Copyable {
         try file.commit()
     }
 
+    /// Writes `bytes` to `path` atomically.
+    public static func write(bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(Failure) {
+        var file = try AtomicFile(path: path, mode: mode)
+        try file.write(bytes: bytes)
+        try file.commit()
+    }
+
     /// Copies `source` to `path` atomically (a report's `latest.*` from the run's own file,
     /// without rendering it a second time).
     public static func copy(_ source: String, to path: String, mode: mode_t = 0o644) throws(Failure) {

@@ -62,9 +62,9 @@ public enum AuditJSON {
             let keys = f.evidence.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             for (n, key) in keys.enumerated() {
                 out += "        "
-                appendString(key, to: &out)
+                JSONTextWriter.appendString(key, to: &out)
                 out += " : "
-                appendString(f.evidence[key] ?? "", to: &out)
+                JSONTextWriter.appendString(f.evidence[key] ?? "", to: &out)
                 out += n == keys.count - 1 ? "\n" : ",\n"
             }
             out += "      },\n"
@@ -75,46 +75,13 @@ public enum AuditJSON {
         field("rule", f.rule, to: &out)
         field("severity", f.severity.rawValue, to: &out)
         out += "      \"status\" : "
-        appendString(f.status.rawValue, to: &out)
+        JSONTextWriter.appendString(f.status.rawValue, to: &out)
         out += "\n    }"
     }
 
     private static func field(_ key: String, _ value: String, to out: inout String) {
         out += "      \"\(key)\" : "
-        appendString(value, to: &out)
+        JSONTextWriter.appendString(value, to: &out)
         out += ",\n"
-    }
-
-    /// A JSON string literal with JSONEncoder's escapes: quote, backslash, the short forms of
-    /// \b \f \n \r \t, other control characters as \u00XX; everything else as it is.
-    public static func appendString(_ value: String, to out: inout String) {
-        out += "\""
-        var plainStart = value.utf8.startIndex
-        let utf8 = value.utf8
-        var index = utf8.startIndex
-        while index != utf8.endIndex {
-            let byte = utf8[index]
-            if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
-                index = utf8.index(after: index)
-                continue
-            }
-            out += value[plainStart..<index]
-            switch byte {
-            case UInt8(ascii: "\""): out += "\\\""
-            case UInt8(ascii: "\\"): out += "\\\\"
-            case 0x08: out += "\\b"
-            case 0x0c: out += "\\f"
-            case 0x0a: out += "\\n"
-            case 0x0d: out += "\\r"
-            case 0x09: out += "\\t"
-            default:
-                let hex = Array("0123456789abcdef".utf8)
-                out += "\\u00" + String(decoding: [hex[Int(byte >> 4)], hex[Int(byte & 0xf)]], as: UTF8.self)
-            }
-            index = utf8.index(after: index)
-            plainStart = index
-        }
-        out += value[plainStart..<index]
-        out += "\""
     }
 }

@@ -77,12 +77,12 @@ public enum SARIFReport {
     static func appendResult(_ f: Finding, ruleIndex: Int?, line: Int, column: Int, uri: String, to out: inout String) {
         let text = (f.bdf.map { "\(f.host) \($0): " } ?? "\(f.host): ") + f.message + (f.hint.map { " Hint: \($0)" } ?? "")
         out += "{\"ruleId\": "
-        AuditJSON.appendString(f.rule, to: &out)
+        JSONTextWriter.appendString(f.rule, to: &out)
         if let ruleIndex { out += ", \"ruleIndex\": \(ruleIndex)" }
         out += ", \"kind\": \"fail\", \"level\": \"\(level(f.severity))\", \"message\": {\"text\": "
-        AuditJSON.appendString(text, to: &out)
+        JSONTextWriter.appendString(text, to: &out)
         out += "}, \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": "
-        AuditJSON.appendString(uri, to: &out)
+        JSONTextWriter.appendString(uri, to: &out)
         out += "}, \"region\": {\"startLine\": \(line), \"startColumn\": \(column)}}}], \"partialFingerprints\": {\"\(fingerprintKey)\": \""
         out += fingerprint(host: f.host, bdf: f.bdf, rule: f.rule)
         out += "\"}, \"properties\": {"
@@ -91,9 +91,9 @@ public enum SARIFReport {
         for (key, value) in f.evidence.sorted(by: { $0.key < $1.key }) { properties.append(("evidence." + key, value)) }
         for (n, (key, value)) in properties.enumerated() {
             if n > 0 { out += ", " }
-            AuditJSON.appendString(key, to: &out)
+            JSONTextWriter.appendString(key, to: &out)
             out += ": "
-            AuditJSON.appendString(value, to: &out)
+            JSONTextWriter.appendString(value, to: &out)
         }
         out += "}}"
     }

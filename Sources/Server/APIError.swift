@@ -1,4 +1,5 @@
 import Hummingbird
+import Inventory
 import NIOCore
 import Report
 
@@ -31,9 +32,9 @@ enum JSONText {
         var out = "{"
         for (n, field) in fields.sorted(by: { $0.key < $1.key }).enumerated() {
             if n > 0 { out += "," }
-            AuditJSON.appendString(field.key, to: &out)
+            JSONTextWriter.appendString(field.key, to: &out)
             out += ":"
-            AuditJSON.appendString(field.value, to: &out)
+            JSONTextWriter.appendString(field.value, to: &out)
         }
         return out + "}"
     }

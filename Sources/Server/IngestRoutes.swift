@@ -65,7 +65,7 @@ struct IngestRoutes: Sendable {
         metrics.received(name)
         logger.debug("snapshot stored", metadata: ["host": "\(identity.name)", "outcome": "\(name)"])
         var text = "{\"host\":"
-        AuditJSON.appendString(identity.name, to: &text)
+        JSONTextWriter.appendString(identity.name, to: &text)
         text += ",\"outcome\":\"\(name)\",\"snapshotId\":\(id)}"
         return Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }

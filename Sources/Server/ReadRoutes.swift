@@ -50,9 +50,9 @@ struct ReadRoutes: Sendable {
             {
                 let snapshot = try reader.snapshot(of: name)
                 let labels = try reader.labels(of: name)
-                let data = try HostSnapshot.makeEncoder(pretty: false).encode(snapshot)
+                let data = SnapshotJSONWriter.encode(snapshot, pretty: false)
                 var text = "{\"hostname\":"
-                AuditJSON.appendString(name, to: &text)
+                JSONTextWriter.appendString(name, to: &text)
                 text += ",\"labels\":" + String(decoding: try JSONEncoder.sorted.encode(labels), as: UTF8.self)
                 text += ",\"snapshot\":" + String(decoding: data, as: UTF8.self) + "}"
                 return text

@@ -62,15 +62,17 @@ struct CollectCommand: ParsableCommand {
         } else {
             snapshot = collector.collectLive()
         }
-        let text: String
         switch format {
         case .table:
-            text = SnapshotText.render(snapshot)
+            try emit(SnapshotText.render(snapshot), to: output)
         case .json:
-            let data = try HostSnapshot.makeEncoder().encode(snapshot)
-            text = String(decoding: data, as: UTF8.self) + "\n"
+            // Streamed: the document is never held whole on its way to standard output.
+            if let output {
+                try AtomicFile.write(bytes: SnapshotJSONWriter.encode(snapshot) + [0x0a], to: output)
+            } else {
+                SnapshotJSONWriter.write(snapshot) { Console.out(bytes: $0) }
+            }
         }
-        try emit(text, to: output)
         if store || database.db != nil {
             let outcome = try database.open().store(snapshot, labels: try labels.parsed())
             let what = switch outcome {
@@ -87,7 +89,7 @@ struct CollectCommand: ParsableCommand {
         }
         if !pushOptions.push.isEmpty {
             // The key is the document's digest: a re-send of the same collection is recognisably the same.
-            let body = [UInt8](try HostSnapshot.makeEncoder().encode(snapshot))
+            let body = SnapshotJSONWriter.encode(snapshot)
             let payload = Payload(body: body, idempotencyKey: SHA256.hex(body), kind: "snapshot")
             if !(try pushOptions.deliver(payload, database: database)) { throw ExitCode(3) }
         }

@@ -12,8 +12,16 @@ enum Console {
         write(all: text, to: 2)
     }
 
+    static func out(bytes: [UInt8]) {
+        write(all: bytes[...], to: 1)
+    }
+
     private static func write(all text: String, to fd: Int32) {
-        var bytes = Array(text.utf8)[...]
+        write(all: Array(text.utf8)[...], to: fd)
+    }
+
+    private static func write(all bytes: ArraySlice<UInt8>, to fd: Int32) {
+        var bytes = bytes
         while !bytes.isEmpty {
             let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
             if n < 0 {

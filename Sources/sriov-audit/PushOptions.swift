@@ -148,7 +148,7 @@ extension PushCommand {
         for file in snapshots {
             for (n, snapshot) in try snapshotDocuments(in: file).enumerated() {
                 if let why = SnapshotValidator.check(snapshot) { throw CLIError("\(file): snapshot \(n + 1) (\(snapshot.host.hostname)): \(why)") }
-                let body = [UInt8](try HostSnapshot.makeEncoder().encode(snapshot))
+                let body = SnapshotJSONWriter.encode(snapshot)
                 payloads.append(Payload(body: body, idempotencyKey: SHA256.hex(body), kind: "snapshot"))
             }
         }

@@ -30,6 +30,54 @@ final class SnapshotJSONTests: XCTestCase {
         }
     }
 
+    /// The hand-written writer of `collect --format json`, pushes and the server prints what the
+    /// encoder prints, byte for byte: on every real capture, and on a variant where every optional
+    /// member is present and strings carry every character the escaping treats specially.
+    func testStreamingWriterPrintsWhatTheEncoderPrints() throws {
+        var all = try snapshots()
+        var full = all[1]
+        full.source.path = "/captures/a\\b/\"quoted\"/slash/"
+        full.host.kernelCommandLine = "tab\there nl\n cr\r bs\u{08} ff\u{0C} nul\u{00} esc\u{1B} del\u{7F} é ✓ \u{2028}"
+        full.iommu.units = ["dmar0", "dmar1"]
+        full.iommu.enabled = true
+        full.iommuGroups.append(IOMMUGroup(id: 99, type: "DMA-FQ", name: "vfio-noiommu", members: [], otherMembers: ["platform:x"]))
+        full.warnings.append(CollectionWarning(.inconsistent, subject: "/sys/x", message: "a \"b\" c"))
+        for n in full.pciDevices.indices {
+            full.pciDevices[n].driverOverride = "vfio-pci"
+            full.pciDevices[n].link = full.pciDevices[n].link ?? PCIeLink(currentSpeed: "5GT/s", currentWidth: 4, maxSpeed: "8GT/s", maxWidth: 8)
+            full.pciDevices[n].acsCapability = ACSCapability(offset: 0x1a0, capability: ACSFlags(rawValue: 0x5f), control: ACSFlags(rawValue: 0x15))
+        }
+        for n in full.interfaces.indices {
+            full.interfaces[n].vfTableShortfall = VFTableShortfall(expected: 8, expectedSource: "IFLA_NUM_VF", received: 7)
+            full.interfaces[n].driverInfo?.expansionROMVersion = "1.2"
+            for v in full.interfaces[n].vfs.indices {
+                full.interfaces[n].vfs[v].vlanProtocol = "802.1ad"
+                full.interfaces[n].vfs[v].minTxRate = 10
+                full.interfaces[n].vfs[v].maxTxRate = 1_000
+                full.interfaces[n].vfs[v].txRate = -1
+                full.interfaces[n].vfs[v].rssQuery = false
+            }
+        }
+        all.append(full)
+        all.append(HostSnapshot(toolVersion: "0", collectedAt: Date(timeIntervalSince1970: 0), source: .init(kind: .live),
+                                host: .init(hostname: "empty"), iommu: .init(enabled: nil, units: nil, groupCount: 0, commandLineOptions: []),
+                                iommuGroups: [], pciDevices: [], interfaces: [], physicalFunctions: [], warnings: []))
+        for snapshot in all {
+            for pretty in [true, false] {
+                let expected = Array(try HostSnapshot.makeEncoder(pretty: pretty).encode(snapshot))
+                let text = String(decoding: expected, as: UTF8.self)
+                XCTAssertEqual(String(decoding: SnapshotJSONWriter.encode(snapshot, pretty: pretty), as: UTF8.self), text,
+                               "\(snapshot.host.hostname) pretty=\(pretty)")
+                var streamed: [UInt8] = []
+                var chunks = 0
+                SnapshotJSONWriter.write(snapshot, pretty: pretty) { streamed += $0; chunks += 1 }
+                XCTAssertEqual(String(decoding: streamed, as: UTF8.self), text + "\n", "\(snapshot.host.hostname) pretty=\(pretty), streamed")
+                XCTAssertLessThanOrEqual(chunks, expected.count / (1 << 16) + 2, "written in chunks of about 64 KiB")
+            }
+        }
+        XCTAssertTrue(String(decoding: SnapshotJSONWriter.encode(full), as: UTF8.self).contains(#""kernelCommandLine" : "tab\there nl\n cr\r bs\b ff\f nul\u0000 esc\u001b"#))
+    }
+
     func testBothDecodersRefuseBrokenDocuments() throws {
         let good = String(decoding: try HostSnapshot.makeEncoder(pretty: false).encode(try snapshots()[1]), as: UTF8.self)
         let broken = [
