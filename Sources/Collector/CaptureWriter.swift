@@ -56,7 +56,9 @@ public struct CaptureWriter {
         self.sysRoot = sysRoot
     }
 
-    public mutating func write(hostname: String?) throws -> Summary {
+    /// Copies the host's SR-IOV sources into the capture folder. `progress(done, total)` counts
+    /// the PCI functions, IOMMU groups and netdevs copied (thousands on a host with many VFs).
+    public mutating func write(hostname: String?, progress: (Int, Int) -> Void = { _, _ in }) throws -> Summary {
         let absolute = absolutePath(output)
         for forbidden in ["/sys", "/proc"] where absolute == forbidden || absolute.hasPrefix(forbidden + "/") {
             throw Failure.forbiddenDestination(absolute)
@@ -65,7 +67,17 @@ public struct CaptureWriter {
         try makeDirectory(layout.sysfsRoot)
         try makeDirectory(layout.commandDirectory)
 
-        for name in (ReadOnlyFiles.list(sysRoot + "/bus/pci/devices").entries ?? []).sorted() {
+        let devices = (ReadOnlyFiles.list(sysRoot + "/bus/pci/devices").entries ?? []).sorted()
+        let groups = ReadOnlyFiles.list(sysRoot + "/kernel/iommu_groups").entries
+        let netdevs = ReadOnlyFiles.list(sysRoot + "/class/net").entries ?? []
+        let total = devices.count + (groups?.count ?? 0) + netdevs.count
+        var done = 0
+        func step() {
+            done += 1
+            progress(done, total)
+        }
+        for name in devices {
+            defer { step() }
             let entry = "bus/pci/devices/" + name
             try copy(entry)
             let device = Sysfs(root: sysRoot).resolvedLink(entry) ?? entry
@@ -76,16 +88,19 @@ public struct CaptureWriter {
                 try copyFlat(device + "/net/" + netdev)
             }
         }
-        if let groups = ReadOnlyFiles.list(sysRoot + "/kernel/iommu_groups").entries {
+        if let groups {
             // Kept even when empty: an empty group directory means "IOMMU off", a missing one "unknown".
             try makeDirectory(layout.sysfsRoot + "/kernel/iommu_groups")
-            for group in groups { try copyGroup(group) }
+            for group in groups {
+                try copyGroup(group)
+                step()
+            }
         }
         try makeDirectory(layout.sysfsRoot + "/class/iommu")
 
         for unit in ReadOnlyFiles.list(sysRoot + "/class/iommu").entries ?? [] { try copy("class/iommu/" + unit) }
-        let netdevs = ReadOnlyFiles.list(sysRoot + "/class/net").entries ?? []
         for netdev in netdevs {
+            defer { step() }
             let entry = "class/net/" + netdev
             try copy(entry)
             guard let target = Sysfs(root: sysRoot).resolvedLink(entry) else { continue }

@@ -3,46 +3,47 @@ import Rules
 /// The terminal form of an audit, in the style of `virt-host-validate`: per host, per rule,
 /// PASS / WARN / FAIL with the device, a one-line reason and what to do about it.
 public enum AuditText {
-    public static func render(_ report: AuditReport) -> String {
+    /// The report for a terminal; `style` colours statuses, severities and the verdict (plain by
+    /// default: the `.table` report file is never coloured).
+    public static func render(_ report: AuditReport, style: TextStyle = .plain) -> String {
         var out = ""
         let width = max(24, (report.findings.map(\.rule.count).max() ?? 0) + 2)
         var byHost: [String: [Finding]] = [:]
         for f in report.findings { byHost[f.host, default: []].append(f) }
         for host in report.hosts {
-            out += "\(host.name)\n"
+            out += style.bold(host.name) + "\n"
             for f in byHost[host.name] ?? [] {
                 let status = f.status.rawValue.uppercased()
                 let label = f.rule + String(repeating: " ", count: max(1, width - f.rule.count))
-                out += "  \(label)\(status.padding(5))\(f.status == .pass ? "" : "[\(f.severity.rawValue)] ")\(f.message)\n"
-                if let hint = f.hint { out += "  \(String(repeating: " ", count: width + 5))→ \(hint)\n" }
+                let severity = f.status == .pass ? "" : style.severity(f.severity, "[\(f.severity.rawValue)]") + " "
+                out += "  \(label)\(style.status(f.status, status))\(String(repeating: " ", count: max(1, 6 - status.count)))\(severity)\(f.message)\n"
+                if let hint = f.hint { out += "  \(String(repeating: " ", count: width + 5))" + style.dim("→ \(hint)") + "\n" }
             }
         }
-        out += summary(report) + "\n"
+        out += summary(report, style: style) + "\n"
         return out
     }
 
-    public static func summary(_ report: AuditReport) -> String {
+    public static func summary(_ report: AuditReport, style: TextStyle = .plain) -> String {
         let s = report.summary
         let verdict = s.blocking == 0 ? "OK" : "NOT OK: \(s.blocking) finding(s) at or above \(report.failOn.rawValue)"
-        return "Summary: \(s.hosts) host(s), \(s.pass) pass, \(s.warn) warn, \(s.fail) fail — \(verdict)"
+        return "Summary: \(s.hosts) host(s), \(s.pass) pass, \(s.warn) warn, \(s.fail) fail — " + style.verdict(s.blocking == 0, verdict)
     }
 }
 
-extension String {
-    func padding(_ width: Int) -> String { self + String(repeating: " ", count: max(1, width - count + 1)) }
-}
-
 extension AuditText {
-    public static func upgrade(_ impact: UpgradeImpact, plan: UpgradePlan, failOn: Severity) -> String {
+    public static func upgrade(_ impact: UpgradeImpact, plan: UpgradePlan, failOn: Severity, style: TextStyle = .plain) -> String {
         let what = [plan.firmware.map { "firmware \($0)" }, plan.driver.map { "driver \($0)" }, plan.kernel.map { "kernel \($0)" }]
             .compactMap { $0 }.joined(separator: ", ")
         let affected = impact.hosts.filter { $0.pfsTouched > 0 }
         let broken = impact.hosts.filter { $0.newFindings.contains { $0.severity >= failOn } }
         var out = "Planned: \(what) on \(plan.model) — \(affected.count) host(s) with matching PFs, \(broken.count) would become non-compliant (at or above \(failOn.rawValue))\n"
         for host in impact.hosts where host.pfsTouched > 0 || !host.newFindings.isEmpty {
-            let verdict = host.newFindings.contains { $0.severity >= failOn } ? "WOULD FAIL" : "ok"
-            out += "  \(host.host): \(host.pfsTouched) PF(s) upgraded — \(verdict)\n"
-            for f in host.newFindings { out += "    new \(f.status.rawValue.uppercased()) [\(f.severity.rawValue)] \(f.rule): \(f.bdf.map { "\($0): " } ?? "")\(f.message)\n" }
+            let fails = host.newFindings.contains { $0.severity >= failOn }
+            out += "  \(host.host): \(host.pfsTouched) PF(s) upgraded — \(style.verdict(!fails, fails ? "WOULD FAIL" : "ok"))\n"
+            for f in host.newFindings {
+                out += "    new \(style.status(f.status, f.status.rawValue.uppercased())) \(style.severity(f.severity, "[\(f.severity.rawValue)]")) \(f.rule): \(f.bdf.map { "\($0): " } ?? "")\(f.message)\n"
+            }
             for f in host.resolvedFindings { out += "    cleared \(f.rule): \(f.message)\n" }
         }
         return out

@@ -40,11 +40,13 @@ public struct ReportBuilder {
     }
 
     /// The report of `subjects` from a fleet database, per-host results kept in it for the next run.
-    /// `phases` hears where the time went (``AuditEngine/Outcome/phases``, then the report's assembly).
+    /// `phases` hears where the time went (``AuditEngine/Outcome/phases``, then the report's
+    /// assembly); `progress(done, total)` follows the hosts being checked.
     public func fleet(store: InventoryStore, subjects: [AuditSubject], workers: Int,
                       runId: String = UUID().uuidString.lowercased(), at time: Date = Date(),
+                      progress: (Int, Int) -> Void = { _, _ in },
                       phases: (String, Double) -> Void = { _, _ in }) throws -> AuditReport {
-        let outcome = try engine.run(store: store, subjects: subjects, workers: workers)
+        let outcome = try engine.run(store: store, subjects: subjects, workers: workers, progress: progress)
         for (phase, seconds) in outcome.phases { phases(phase, seconds) }
         let started = ContinuousClock.now
         let assembled = report(outcome, runId: runId, at: time)

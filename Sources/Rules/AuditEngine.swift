@@ -74,8 +74,10 @@ public struct AuditEngine: Sendable {
 
     /// Audits `subjects` (their `seq` must be their position) from `store`, on `workers` threads.
     /// With a ``fingerprint``, kept per-host results are reused and new ones kept, if the store
-    /// takes writes; a read-only store is audited all the same.
-    public func run(store: InventoryStore, subjects: [AuditSubject], workers: Int) throws -> Outcome {
+    /// takes writes; a read-only store is audited all the same. `progress(done, total)` follows the
+    /// hosts whose checks are worked out (those without kept results), on the calling thread.
+    public func run(store: InventoryStore, subjects: [AuditSubject], workers: Int,
+                    progress: (Int, Int) -> Void = { _, _ in }) throws -> Outcome {
         var clock = PhaseClock()
         let keys = subjects.map { AuditResultKey(snapshotID: $0.snapshotID, labels: $0.labels) }
         var kept: [AuditResultKey: [UInt8]] = [:]
@@ -129,7 +131,10 @@ public struct AuditEngine: Sendable {
                         }
                     }
                 },
-                consume: { for (key, results, stored) in $0 { fresh[key] = results; toKeep.append((key, stored)) } })
+                consume: {
+                    for (key, results, stored) in $0 { fresh[key] = results; toKeep.append((key, stored)) }
+                    progress(fresh.count, missing.count)
+                })
             clock.lap("per-host checks of \(missing.count) host(s)")
             if let fingerprint {
                 do {

@@ -1,3 +1,4 @@
+import Inventory
 import Yams
 
 /// One mistake in a rules file, with its position.
@@ -60,7 +61,8 @@ public enum RuleFileParser {
                     if let rule = parseRule(item, &context) { rules.append(rule) }
                 }
             default:
-                context.error(keyNode, "unknown key `\(key)` (expected `version` or `rules`)")
+                let hint = Suggestion.closest(to: key, among: ["version", "rules"]).map { "did you mean `\($0)`?" } ?? "expected `version` or `rules`"
+                context.error(keyNode, "unknown key `\(key)` (\(hint))")
             }
         }
         if !rulesSeen { context.error(root, "no `rules:` list") }
@@ -118,7 +120,10 @@ public enum RuleFileParser {
         var check: CheckKind?
         if let n = values["check"] {
             if let s = n.string, let kind = CheckKind(rawValue: s) { check = kind } else {
-                c.error(n, "unknown check `\(n.string ?? "?")` (known: \(CheckKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+                let known = CheckKind.allCases.map(\.rawValue)
+                let hint = Suggestion.closest(to: n.string ?? "", among: known).map { "did you mean `\($0)`?" }
+                    ?? "known: \(known.joined(separator: ", "))"
+                c.error(n, "unknown check `\(n.string ?? "?")` (\(hint))")
             }
         } else {
             c.error(node, "rule \(id.map { "`\($0)` " } ?? "")has no `check`")
@@ -126,7 +131,8 @@ public enum RuleFileParser {
         var severity: Severity?
         if let n = values["severity"] {
             if let s = n.string, let value = Severity(rawValue: s) { severity = value } else {
-                c.error(n, "unknown severity `\(n.string ?? "?")` (info, low, medium, high, critical)")
+                let hint = Suggestion.closest(to: n.string ?? "", among: Severity.allCases.map(\.rawValue)).map { "did you mean `\($0)`? " } ?? ""
+                c.error(n, "unknown severity `\(n.string ?? "?")` (\(hint)info, low, medium, high, critical)")
             }
         } else {
             c.error(node, "rule \(id.map { "`\($0)` " } ?? "")has no `severity`")
@@ -137,7 +143,7 @@ public enum RuleFileParser {
             let allowed = commonKeys.union(parameterKeys[check] ?? [])
             for (k, _) in map {
                 if let key = k.string, !allowed.contains(key) {
-                    c.error(k, "`\(key)` is not a parameter of `\(check.rawValue)`")
+                    c.error(k, "`\(key)` is not a parameter of `\(check.rawValue)`\(Suggestion.phrase(for: key, among: allowed.sorted()))")
                 }
             }
             parameters = parseParameters(check, values, node, &c)
@@ -172,7 +178,10 @@ public enum RuleFileParser {
                 for (lk, lv) in labels {
                     if let key = lk.string, let value = lv.string { s.labels[key] = value } else { c.error(lk, "labels are `key: value` strings") }
                 }
-            default: c.error(k, "unknown selector `\(k.string ?? "?")` (vendor, device, subsystem, model, driver, pf, labels)")
+            default:
+                let known = ["vendor", "device", "subsystem", "model", "driver", "pf", "labels"]
+                let hint = Suggestion.closest(to: k.string ?? "", among: known).map { "did you mean `\($0)`? " } ?? ""
+                c.error(k, "unknown selector `\(k.string ?? "?")` (\(hint)\(known.joined(separator: ", ")))")
             }
         }
         return s

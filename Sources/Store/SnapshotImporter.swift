@@ -25,6 +25,29 @@ public struct ImportReport: Codable, Sendable, Equatable {
     public var total: Int { new + unchanged + duplicate + rejected.count }
 }
 
+/// How far an import has got, after each stored batch (for a progress line).
+public struct ImportProgress: Sendable, Equatable {
+    /// Documents stored or rejected so far.
+    public var documents: Int
+    /// Bytes of input read so far (a batch ahead of `documents`).
+    public var bytesRead: Int
+    /// All the input's bytes, when it is made of files; nil for standard input.
+    public var totalBytes: Int?
+
+    public init(documents: Int, bytesRead: Int, totalBytes: Int?) {
+        self.documents = documents
+        self.bytesRead = bytesRead
+        self.totalBytes = totalBytes
+    }
+
+    /// The number of documents the whole input holds, estimated from the bytes read so far; exact
+    /// once everything is read.
+    public var estimatedTotal: Int? {
+        guard let totalBytes, bytesRead > 0, documents > 0 else { return nil }
+        return max(documents, Int((Double(documents) * Double(totalBytes) / Double(bytesRead)).rounded()))
+    }
+}
+
 /// Loads snapshot JSON made by `collect --format json` on other hosts: a file holding one snapshot
 /// (pretty or compact), a JSON-lines file (one compact snapshot per line), a folder of such files,
 /// or standard input.
@@ -36,6 +59,8 @@ public struct SnapshotImporter {
     public var labels: [String: String]
     /// Documents decoded per batch (bounded memory whatever the input size).
     public var batchSize = 256
+    /// Called after every stored batch.
+    public var progress: (ImportProgress) -> Void = { _ in }
 
     public init(store: InventoryStore, labels: [String: String] = [:]) {
         self.store = store
@@ -46,7 +71,8 @@ public struct SnapshotImporter {
     public func importSnapshots(from source: String) throws -> ImportReport {
         var report = ImportReport()
         if source == "-" {
-            try importStream(fd: 0, name: "stdin", report: &report)
+            var position = InputPosition(before: 0, total: nil)
+            try importStream(fd: 0, name: "stdin", report: &report, position: &position)
             return report
         }
         var info = stat()
@@ -61,28 +87,47 @@ public struct SnapshotImporter {
         } else {
             files = [source]
         }
+        var sizes: [Int] = []
         for file in files {
+            var fileInfo = stat()
+            sizes.append(stat(file, &fileInfo) == 0 ? Int(fileInfo.st_size) : 0)
+        }
+        var position = InputPosition(before: 0, total: sizes.reduce(0, +))
+        for (file, size) in zip(files, sizes) {
+            defer { position.before += size }
             let fd = open(file, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else {
                 report.rejected.append(.init(source: file, reason: String(cString: strerror(errno))))
                 continue
             }
             defer { close(fd) }
-            try importStream(fd: fd, name: file, report: &report)
+            try importStream(fd: fd, name: file, report: &report, position: &position)
         }
         return report
     }
 
+    /// Where the import is in its whole input: the bytes of the files before the current one.
+    private struct InputPosition {
+        var before: Int
+        var total: Int?
+    }
+
     /// A pretty document (first line `{`) is one snapshot; otherwise every non-empty line is one.
     /// Batches are decoded on all cores while the previous batch is being written.
-    private func importStream(fd: Int32, name: String, report: inout ImportReport) throws {
+    private func importStream(fd: Int32, name: String, report: inout ImportReport, position: inout InputPosition) throws {
         var reader = LineReader(fd: fd)
         var pending: [Document] = []
         var inFlight: DecodedBatch?
         var lineNumber = 0
+        func written(_ report: ImportReport) {
+            progress(ImportProgress(documents: report.total, bytesRead: position.before + reader.consumed, totalBytes: position.total))
+        }
         func flush(_ documents: [Document], report: inout ImportReport) throws {
             let next = DecodedBatch(documents)
-            if let previous = inFlight { try write(previous, report: &report) }
+            if let previous = inFlight {
+                try write(previous, report: &report)
+                written(report)
+            }
             inFlight = next
         }
         while let line = try reader.next() {
@@ -105,7 +150,10 @@ public struct SnapshotImporter {
             }
         }
         if !pending.isEmpty { try flush(pending, report: &report) }
-        if let last = inFlight { try write(last, report: &report) }
+        if let last = inFlight {
+            try write(last, report: &report)
+            written(report)
+        }
     }
 
     struct Document: Sendable {
@@ -193,6 +241,8 @@ public struct SnapshotImporter {
 /// Reads a file descriptor line by line with a bounded buffer.
 struct LineReader {
     let fd: Int32
+    /// Bytes handed out so far, newlines included.
+    private(set) var consumed = 0
     private var buffer: [UInt8] = []
     private var start = 0
     private var eof = false
@@ -206,12 +256,14 @@ struct LineReader {
         while true {
             if let newline = buffer[start...].firstIndex(of: 0x0a) {
                 let line = buffer[start..<newline]
+                consumed += newline + 1 - start
                 start = newline + 1
                 return line
             }
             if eof {
                 guard start < buffer.count else { return nil }
                 let line = buffer[start...]
+                consumed += buffer.count - start
                 start = buffer.count
                 return line
             }

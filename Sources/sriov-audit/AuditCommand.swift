@@ -52,7 +52,7 @@ struct AuditSources: ParsableArguments {
 
     /// The report of the chosen hosts: the fleet database's (audited where they are stored,
     /// per-host results kept for the next run) or those given in memory.
-    func report(_ builder: ReportBuilder, store storeLive: Bool) throws -> AuditReport {
+    func report(_ builder: ReportBuilder, store storeLive: Bool, progress line: ProgressLine? = nil) throws -> AuditReport {
         if fromDatabase {
             let started = ContinuousClock.now
             let db = try database.openForAudit()
@@ -60,7 +60,9 @@ struct AuditSources: ParsableArguments {
             // SRIOV_AUDIT_TIMING=1: where a fleet audit's time goes, phase by phase, on standard error.
             let timing = ProcessInfo.processInfo.environment["SRIOV_AUDIT_TIMING"] == "1"
             if timing { Console.error("timing: open and select \(subjects.count) host(s): \(seconds(since: started)) s\n") }
-            return try builder.fleet(store: db, subjects: subjects, workers: ProcessorCount.online) { phase, seconds in
+            defer { line?.finish() }
+            return try builder.fleet(store: db, subjects: subjects, workers: ProcessorCount.online,
+                                     progress: { line?.update($0, of: $1) }) { phase, seconds in
                 if timing { Console.error("timing: \(phase): \((seconds * 1000).rounded() / 1000) s\n") }
             }
         }
@@ -135,6 +137,8 @@ struct AuditCommand: ParsableCommand {
     var keepRuns: Int?
 
     @OptionGroup var pushOptions: PushOptions
+    @OptionGroup var color: ColorOption
+    @OptionGroup var progress: ProgressOption
 
     func validate() throws {
         if let keepRuns, keepRuns < 1 { throw ValidationError("--keep-runs wants 1 or more") }
@@ -160,7 +164,8 @@ struct AuditCommand: ParsableCommand {
         let report: AuditReport
         do {
             let (ruleSet, source) = try loadRules(rules)
-            report = try sources.report(ReportBuilder(rules: ruleSet, rulesSource: source, failOn: failOn), store: !noStore)
+            report = try sources.report(ReportBuilder(rules: ruleSet, rulesSource: source, failOn: failOn), store: !noStore,
+                                        progress: progress.line("audit", unit: "hosts checked"))
         } catch {
             // node_exporter should see a run that could not audit, not the last good one's metrics.
             if formats.contains(.prom), let directory {
@@ -175,7 +180,7 @@ struct AuditCommand: ParsableCommand {
         // A report folder that cannot be written must not also cost the push: remember, push, then fail.
         var writeFailure: (any Error)?
         if let directory {
-            Console.out(AuditText.summary(report) + "\n")
+            Console.out(AuditText.summary(report, style: color.style) + "\n")
             do {
                 let written = try ReportDirectory(path: directory).write(report, formats: formats, renderedJSON: pushedJSON)
                 for path in written where !path.contains("/latest.") || path.hasSuffix("/latest.prom") {
@@ -192,6 +197,8 @@ struct AuditCommand: ParsableCommand {
             let started = ContinuousClock.now
             if let pushedJSON { Console.out(pushedJSON) } else { try AuditJSON.write(report, to: Console.out) }
             if ProcessInfo.processInfo.environment["SRIOV_AUDIT_TIMING"] == "1" { Console.error("timing: write the JSON report: \(seconds(since: started)) s\n") }
+        } else if formats[0] == .table {
+            Console.out(AuditText.render(report, style: color.style))
         } else {
             Console.out(try ReportDirectory.text(report, as: formats[0]))
         }
@@ -249,6 +256,7 @@ struct CheckUpgradeCommand: ParsableCommand {
     @OptionGroup var sources: AuditSources
     @Option(name: .long, help: "Lowest severity that counts as non-compliant.") var failOn: Severity = .high
     @Option(name: .long, help: "Output format: table or json.") var format: SnapshotFormat = .table
+    @OptionGroup var color: ColorOption
 
     func validate() throws {
         guard firmware != nil || driver != nil || kernel != nil else {
@@ -262,7 +270,7 @@ struct CheckUpgradeCommand: ParsableCommand {
         if format == .json {
             Console.out(try jsonText(impact))
         } else {
-            Console.out(AuditText.upgrade(impact, plan: plan, failOn: failOn))
+            Console.out(AuditText.upgrade(impact, plan: plan, failOn: failOn, style: color.style))
         }
         if impact.hosts.contains(where: { $0.newFindings.contains { $0.severity >= failOn } }) { throw ExitCode(1) }
     }

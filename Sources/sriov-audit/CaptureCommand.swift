@@ -27,13 +27,19 @@ struct CaptureCommand: ParsableCommand {
     @Option(name: .long, help: "Record this hostname instead of the kernel's.")
     var host: String?
 
+    @OptionGroup var progress: ProgressOption
+
     func run() throws {
         if let existing = try? FileManager.default.contentsOfDirectory(atPath: outdir), !existing.isEmpty {
             throw CLIError("\(outdir) exists and is not empty; choose a new folder")
         }
         var writer = CaptureWriter(output: outdir)
+        let line = progress.line("capture", unit: "devices")
         let summary: CaptureWriter.Summary
-        summary = try writer.write(hostname: host)
+        do {
+            defer { line.finish() }
+            summary = try writer.write(hostname: host) { line.update($0, of: $1) }
+        }
         print("captured \(summary.files) files and \(summary.links) links into \(outdir)")
         for warning in summary.skipped {
             Console.error("warning: \(warning)\n")

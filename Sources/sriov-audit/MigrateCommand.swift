@@ -10,7 +10,7 @@ import Foundation
 struct MigrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
-        abstract: "Copy an inventory into another database (SQLite → PostgreSQL or back), keeping all history.",
+        abstract: "Copy an inventory into another database (SQLite to PostgreSQL or back), keeping all history.",
         discussion: """
             Copies every host, snapshot and observation, labels, push tokens and kept host reports, \
             with their ids, in one transaction of the target: it holds all of it or nothing. The \
@@ -27,6 +27,7 @@ struct MigrateCommand: ParsableCommand {
     var fromPasswordFile: String?
     @Option(name: .long, help: ArgumentHelp("A file holding the target's PostgreSQL password.", valueName: "FILE"))
     var toPasswordFile: String?
+    @OptionGroup var progress: ProgressOption
 
     func validate() throws {
         let source = try DatabaseLocation.parse(from)
@@ -40,12 +41,11 @@ struct MigrateCommand: ParsableCommand {
     func run() throws {
         let source = try StoreOptions.open(try DatabaseLocation.parse(from), passwordFile: fromPasswordFile, readOnly: false)
         let target = try StoreOptions.open(try DatabaseLocation.parse(to), passwordFile: toPasswordFile, readOnly: false)
-        var reported = 0
-        let summary = try source.copy(to: target) { done, total in
-            if done == total || done - reported >= 1000 {
-                Console.error("copying \(source.path) → \(target.path): \(done)/\(total) snapshots\n")
-                reported = done
-            }
+        let line = progress.line("migrate", unit: "snapshots")
+        let summary: CopySummary
+        do {
+            defer { line.finish() }
+            summary = try source.copy(to: target) { line.update($0, of: $1) }
         }
         Console.out("copied \(summary.hosts) host(s), \(summary.snapshots) snapshot(s), \(summary.observations) observation(s), \(summary.tokens) token(s) and \(summary.hostReports) host report(s) (\(summary.rows) rows) from \(source.path) to \(target.path)\n")
     }

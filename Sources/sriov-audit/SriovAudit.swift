@@ -55,9 +55,35 @@ struct SriovAudit: AsyncParsableCommand {
             // status 2 instead of 64 for usage errors.
             let code = exitCode(for: error)
             if code == .success { exit(withError: error) }
-            Console.error((fullMessage(for: error) + "\n"))
+            if let typo = unknownCommand(in: Array(CommandLine.arguments.dropFirst())) {
+                Console.error("sriov-audit: error: \(typo)\n")
+            } else {
+                Console.error((fullMessage(for: error) + "\n"))
+            }
             Glibc.exit(2)
         }
+    }
+}
+
+extension SriovAudit {
+    /// "unknown command `audti` (did you mean `audit`?)" when the words before the first option
+    /// walk the command tree into a name that is not there and is close to one that is.
+    static func unknownCommand(in arguments: [String]) -> String? {
+        var command: any ParsableCommand.Type = SriovAudit.self
+        var path = ["sriov-audit"]
+        for word in arguments {
+            let subcommands = command.configuration.subcommands
+            guard !word.hasPrefix("-"), !subcommands.isEmpty else { return nil }
+            if let next = subcommands.first(where: { $0._commandName == word }) {
+                command = next
+                path.append(word)
+                continue
+            }
+            let names = subcommands.map { $0._commandName } + ["help"]
+            guard !names.contains(word), let guess = Suggestion.closest(to: word, among: names) else { return nil }
+            return "unknown command `\(word)` (did you mean `\(path.joined(separator: " ")) \(guess)`?)"
+        }
+        return nil
     }
 }
 

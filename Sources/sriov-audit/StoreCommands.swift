@@ -29,9 +29,17 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .long, help: "Output format: table or json.")
     var format: SnapshotFormat = .table
 
+    @OptionGroup var progress: ProgressOption
+
     func run() throws {
-        let importer = SnapshotImporter(store: try store.open(), labels: try labels.parsed())
-        let report = try importer.importSnapshots(from: source)
+        var importer = SnapshotImporter(store: try store.open(), labels: try labels.parsed())
+        let line = progress.line("import", unit: "snapshots")
+        importer.progress = { line.update($0.documents, of: $0.estimatedTotal, approximate: $0.bytesRead < $0.totalBytes ?? 0) }
+        let report: ImportReport
+        do {
+            defer { line.finish() }
+            report = try importer.importSnapshots(from: source)
+        }
         Console.out(format == .json ? try jsonText(report) : StoreText.importReport(report))
         if !report.rejected.isEmpty { throw ExitCode(1) }
     }
@@ -84,7 +92,11 @@ struct ShowCommand: ParsableCommand {
     func run() throws {
         let time = try at.map { try parseTime($0, option: "--at") }
         let snapshot = try store.open(readOnly: true).snapshot(of: host, at: time)
-        Console.out(format == .json ? try jsonText(snapshot) : SnapshotText.render(snapshot))
+        if format == .json {
+            SnapshotJSONWriter.write(snapshot) { Console.out(bytes: $0) }
+        } else {
+            Console.out(SnapshotText.render(snapshot))
+        }
     }
 }
 
@@ -133,8 +145,15 @@ struct PruneCommand: ParsableCommand {
         guard keepDays >= 0 else { throw ValidationError("--keep-days must be 0 or more") }
     }
 
+    @OptionGroup var progress: ProgressOption
+
     func run() throws {
-        let result = try store.open().prune(keepDays: keepDays)
+        let line = progress.line("prune", unit: "snapshots removed")
+        let result: PruneResult
+        do {
+            defer { line.finish() }
+            result = try store.open().prune(keepDays: keepDays) { line.update($0, of: $1) }
+        }
         Console.out("pruned \(result.observationsRemoved) observation(s) and \(result.snapshotsRemoved) snapshot(s) older than \(keepDays) day(s)\n")
     }
 }

@@ -38,7 +38,7 @@ struct TokenCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "List tokens: host, role, labels, created, last used — never the token.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List tokens: host, role, labels, created, last used; never the token itself.")
         @OptionGroup var database: StoreOptions
         @Option(name: .long, help: "Output format: table or json.") var format: SnapshotFormat = .table
 

@@ -97,4 +97,20 @@ final class SnapshotCodingTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("not a PCI address: nonsense"))
         }
     }
+
+    /// "Did you mean": typos within a third of the word (a swapped pair is one edit) find their
+    /// name; other words find none.
+    func testSuggestionFindsTyposOnly() {
+        let checks = ["mac-unique", "mac-valid", "vlan-conflict", "vf-capacity", "firmware-aligned"]
+        XCTAssertEqual(Suggestion.closest(to: "mac-uniqe", among: checks), "mac-unique")
+        XCTAssertEqual(Suggestion.closest(to: "mac-uinque", among: checks), "mac-unique", "a swapped pair is one edit")
+        XCTAssertEqual(Suggestion.closest(to: "MAC-Unique", among: checks), "mac-unique", "case does not count")
+        XCTAssertEqual(Suggestion.closest(to: "firmware-align", among: checks), "firmware-aligned")
+        XCTAssertNil(Suggestion.closest(to: "mac", among: checks), "too far from every name")
+        XCTAssertNil(Suggestion.closest(to: "frobnicate", among: checks))
+        XCTAssertNil(Suggestion.closest(to: "", among: checks))
+        XCTAssertEqual(Suggestion.closest(to: "ab", among: ["ba", "ax"]), "ba", "two letters: one edit allowed, ties to the first")
+        XCTAssertEqual(Suggestion.phrase(for: "vf-capcity", among: checks), " (did you mean `vf-capacity`?)")
+        XCTAssertEqual(Suggestion.phrase(for: "zzz", among: checks), "")
+    }
 }

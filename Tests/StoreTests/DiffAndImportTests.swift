@@ -122,4 +122,41 @@ final class ImportTests: XCTestCase {
             XCTAssertEqual(again.duplicate, 4)
         }
     }
+
+    /// The progress an import reports: after every stored batch, documents and bytes only
+    /// growing, the estimated total exact once the input is read, nothing for an empty input.
+    func testImportReportsProgressPerBatch() throws {
+        try TestDatabase.each("import-progress") { db in
+            try FileManager.default.createDirectory(atPath: dir + "/in", withIntermediateDirectories: true)
+            let fleet = FleetBuilder(base: try Collector().collectCapture(at: Fixtures.path("qemu/nvme-netdevsim/after")))
+            let lines = (0..<70).map { String(decoding: SnapshotJSONWriter.encode(fleet.host($0), pretty: false), as: UTF8.self) }
+            write("a.jsonl", lines[0..<50].joined(separator: "\n") + "\n")
+            write("b.jsonl", lines[50...].joined(separator: "\n") + "\nnot json\n")
+            let sizes = try ["a.jsonl", "b.jsonl"].map { try FileManager.default.attributesOfItem(atPath: dir + "/in/" + $0)[.size] as? Int ?? 0 }
+            var importer = SnapshotImporter(store: try db.open())
+            importer.batchSize = 16
+            var seen: [ImportProgress] = []
+            importer.progress = { seen.append($0) }
+            let report = try importer.importSnapshots(from: dir + "/in")
+            XCTAssertEqual(report.new, 70)
+            XCTAssertEqual(report.rejected.count, 1)
+            // 50 lines in batches of 16 (4 batches), then 21 lines (2): one call per stored batch.
+            XCTAssertEqual(seen.map(\.documents), [16, 32, 48, 50, 66, 71])
+            XCTAssertEqual(seen.map(\.totalBytes), Array(repeating: sizes.reduce(0, +), count: 6))
+            XCTAssertEqual(seen.map(\.bytesRead), seen.map(\.bytesRead).sorted(), "bytes only grow")
+            XCTAssertEqual(seen[3].bytesRead, sizes[0], "the first file read whole")
+            XCTAssertEqual(seen.last?.bytesRead, sizes.reduce(0, +))
+            XCTAssertEqual(seen.last?.estimatedTotal, 71, "exact at the end")
+            XCTAssertNil(ImportProgress(documents: 3, bytesRead: 10, totalBytes: nil).estimatedTotal, "standard input: no total")
+            XCTAssertEqual(ImportProgress(documents: 10, bytesRead: 100, totalBytes: 1_000).estimatedTotal, 100)
+
+            var quiet = SnapshotImporter(store: try db.open())
+            var calls = 0
+            quiet.progress = { _ in calls += 1 }
+            try FileManager.default.createDirectory(atPath: dir + "/in/empty", withIntermediateDirectories: true)
+            write("empty/none.jsonl", "")
+            XCTAssertEqual(try quiet.importSnapshots(from: dir + "/in/empty").total, 0)
+            XCTAssertEqual(calls, 0)
+        }
+    }
 }

@@ -151,8 +151,10 @@ final class StoreTests: XCTestCase {
             try store.store(old)
             try store.store(newer)
             try store.store(lonely)
-            let result = try store.prune(keepDays: 30, now: now)
+            var progress: [[Int]] = []
+            let result = try store.prune(keepDays: 30, now: now, chunk: 1) { progress.append([$0, $1]) }
             XCTAssertEqual(result, PruneResult(observationsRemoved: 1, snapshotsRemoved: 1))
+            XCTAssertEqual(progress, [[1, 1]], "one call per chunk of removed snapshots")
             XCTAssertEqual(try store.history(of: "a").count, 1)
             XCTAssertEqual(try store.snapshot(of: "a").virtualFunctions.count, 7)
             XCTAssertEqual(try store.snapshot(of: "b").collectedAt, lonely.collectedAt, "the latest is kept whatever its age")
