@@ -31,9 +31,17 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
+        // The C libraries, found through pkg-config; when one is missing, SwiftPM names the Debian
+        // package to install (`apt-get install libpci-dev`) before the compiler fails on a header.
+        .systemLibrary(name: "LibPCI", pkgConfig: "libpci", providers: [.apt(["libpci-dev", "pci.ids"])]),
+        .systemLibrary(name: "LibCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "LibZ", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // GRDB links SQLite itself; this names its Debian package when sqlite3.pc is missing.
+        .systemLibrary(name: "LibSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // Typed C shim over libpci: its lookups are variadic and its error handler calls exit(1).
         .target(
             name: "CPCI",
+            dependencies: ["LibPCI"],
             linkerSettings: [.linkedLibrary("pci")]
         ),
         // Kernel UAPI headers (netlink, ethtool) plus a typed wrapper for the variadic ioctl(2).
@@ -46,7 +54,7 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
-                "Inventory",
+                "Inventory", "LibSQLite3",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -60,10 +68,11 @@ let package = Package(
         .target(name: "Rules", dependencies: ["Inventory", "Store", "CZlib", .product(name: "Yams", package: "Yams")]),
         .target(name: "Report", dependencies: ["Inventory", "Store", "Rules"], exclude: ["audit-report.schema.json"]),
         // Typed C shim over libcurl: curl_easy_setopt is variadic and its options are macros.
-        .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        // libcurl is loaded with dlopen on the first push (see ccurl.c), not linked.
+        .target(name: "CCurl", dependencies: ["LibCurl"]),
         .target(name: "Transport", dependencies: ["CCurl", "Inventory", "Report"]),
         // Typed C shim over zlib: inflateInit2 is a macro; gzip request bodies are inflated with a cap.
-        .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
+        .target(name: "CZlib", dependencies: ["LibZ"], linkerSettings: [.linkedLibrary("z")]),
         // The fleet server: receives pushes, stores, audits on a schedule, serves the results.
         .target(
             name: "Server",

@@ -1,4 +1,5 @@
 import Foundation
+import Inventory
 import TestSupport
 import XCTest
 
@@ -46,5 +47,41 @@ final class DeployTests: XCTestCase {
         XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
         XCTAssertTrue(run.stdout.contains("second run changed=0"), run.stdout)
         print(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// The .deb `make deb` builds (Tests/run-tests.sh builds it before the tests and names it in
+    /// SRIOV_AUDIT_DEB) installs into a fresh Debian root and runs there: Tests/Deploy/deb-chroot.sh.
+    /// What it printed inside the root must equal what the binary under test prints.
+    func testDebInstallsIntoACleanDebianRootAndRuns() throws {
+        guard let deb = ProcessInfo.processInfo.environment["SRIOV_AUDIT_DEB"], !deb.isEmpty else {
+            throw XCTSkip("SKIPPED: package test: no .deb built (make test builds one; or set SRIOV_AUDIT_DEB=PATH)")
+        }
+        let dir = Fixtures.temporaryDirectory("deb")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let capture = Fixtures.path("qemu/igb-nvme-netdevsim/after")
+        let version = try CLI.run(["--version"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let run = try shell("bash", [Fixtures.packageRoot + "/Tests/Deploy/deb-chroot.sh", deb, dir, capture, version])
+        if run.status == 77 {
+            print(run.stderr)
+            throw XCTSkip(run.stderr.split(separator: "\n").last.map(String.init) ?? "SKIPPED: package test")
+        }
+        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
+        print(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        guard run.status == 0 else { return }
+        // The packaged release binary and the binary under test read the capture the same way.
+        // The same output, but for the collection time and the capture's path (warnings name it).
+        let inside = "/tmp/igb-nvme-netdevsim/after"
+        let table = try CLI.run(["collect", "--root", capture])
+        let packagedTable = try String(contentsOfFile: dir + "/collect.txt", encoding: .utf8)
+        XCTAssertTrue(packagedTable.hasPrefix("Host igb-nvme-netdevsim  kernel 6.1.0-56-amd64  collected "), packagedTable)
+        XCTAssertEqual(packagedTable.split(separator: "\n").dropFirst(),
+                       table.stdout.replacingOccurrences(of: capture, with: inside).split(separator: "\n").dropFirst())
+        var packaged = try HostSnapshot(jsonBytes: Array(try Data(contentsOf: URL(fileURLWithPath: dir + "/collect.json"))))
+        let here = try CLI.snapshot(["--root", capture])
+        packaged.collectedAt = here.collectedAt
+        XCTAssertEqual(String(decoding: SnapshotJSONWriter.encode(packaged), as: UTF8.self),
+                       String(decoding: SnapshotJSONWriter.encode(here), as: UTF8.self).replacingOccurrences(of: capture, with: inside))
+        let audit = try CLI.run(["audit", "--root", capture, "--no-store"])
+        XCTAssertEqual(try String(contentsOfFile: dir + "/audit.txt", encoding: .utf8), audit.stdout)
     }
 }

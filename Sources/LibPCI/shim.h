@@ -1,0 +1,3 @@
+// The system library LibPCI stands for (Package.swift: pkg-config name and the Debian package
+// that provides it, which SwiftPM names when the header or .pc file is missing).
+#include <pci/pci.h>
