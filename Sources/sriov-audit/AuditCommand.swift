@@ -52,7 +52,7 @@ struct AuditSources: ParsableArguments {
 
     /// The report of the chosen hosts: the fleet database's (audited where they are stored,
     /// per-host results kept for the next run) or those given in memory.
-    func report(_ builder: ReportBuilder, store storeLive: Bool, progress line: ProgressLine? = nil) throws -> AuditReport {
+    func report(_ builder: ReportBuilder, store storeLive: Bool, progress line: ProgressLine) throws -> AuditReport {
         if fromDatabase {
             let started = ContinuousClock.now
             let db = try database.openForAudit()
@@ -60,9 +60,8 @@ struct AuditSources: ParsableArguments {
             // SRIOV_AUDIT_TIMING=1: where a fleet audit's time goes, phase by phase, on standard error.
             let timing = ProcessInfo.processInfo.environment["SRIOV_AUDIT_TIMING"] == "1"
             if timing { Console.error("timing: open and select \(subjects.count) host(s): \(seconds(since: started)) s\n") }
-            defer { line?.finish() }
             return try builder.fleet(store: db, subjects: subjects, workers: ProcessorCount.online,
-                                     progress: { line?.update($0, of: $1) }) { phase, seconds in
+                                     progress: { line.update($0, of: $1) }) { phase, seconds in
                 if timing { Console.error("timing: \(phase): \((seconds * 1000).rounded() / 1000) s\n") }
             }
         }
@@ -164,8 +163,9 @@ struct AuditCommand: ParsableCommand {
         let report: AuditReport
         do {
             let (ruleSet, source) = try loadRules(rules)
-            report = try sources.report(ReportBuilder(rules: ruleSet, rulesSource: source, failOn: failOn), store: !noStore,
-                                        progress: progress.line("audit", unit: "hosts checked"))
+            report = try progress.showing("audit", unit: "hosts checked") { line in
+                try sources.report(ReportBuilder(rules: ruleSet, rulesSource: source, failOn: failOn), store: !noStore, progress: line)
+            }
         } catch {
             // node_exporter should see a run that could not audit, not the last good one's metrics.
             if formats.contains(.prom), let directory {

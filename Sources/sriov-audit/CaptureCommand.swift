@@ -34,11 +34,8 @@ struct CaptureCommand: ParsableCommand {
             throw CLIError("\(outdir) exists and is not empty; choose a new folder")
         }
         var writer = CaptureWriter(output: outdir)
-        let line = progress.line("capture", unit: "devices")
-        let summary: CaptureWriter.Summary
-        do {
-            defer { line.finish() }
-            summary = try writer.write(hostname: host) { line.update($0, of: $1) }
+        let summary = try progress.showing("capture", unit: "devices") { line in
+            try writer.write(hostname: host) { line.update($0, of: $1) }
         }
         print("captured \(summary.files) files and \(summary.links) links into \(outdir)")
         for warning in summary.skipped {

@@ -41,11 +41,8 @@ struct MigrateCommand: ParsableCommand {
     func run() throws {
         let source = try StoreOptions.open(try DatabaseLocation.parse(from), passwordFile: fromPasswordFile, readOnly: false)
         let target = try StoreOptions.open(try DatabaseLocation.parse(to), passwordFile: toPasswordFile, readOnly: false)
-        let line = progress.line("migrate", unit: "snapshots")
-        let summary: CopySummary
-        do {
-            defer { line.finish() }
-            summary = try source.copy(to: target) { line.update($0, of: $1) }
+        let summary = try progress.showing("migrate", unit: "snapshots") { line in
+            try source.copy(to: target) { line.update($0, of: $1) }
         }
         Console.out("copied \(summary.hosts) host(s), \(summary.snapshots) snapshot(s), \(summary.observations) observation(s), \(summary.tokens) token(s) and \(summary.hostReports) host report(s) (\(summary.rows) rows) from \(source.path) to \(target.path)\n")
     }

@@ -33,12 +33,10 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         var importer = SnapshotImporter(store: try store.open(), labels: try labels.parsed())
-        let line = progress.line("import", unit: "snapshots")
-        importer.progress = { line.update($0.documents, of: $0.estimatedTotal, approximate: $0.bytesRead < $0.totalBytes ?? 0) }
-        let report: ImportReport
-        do {
-            defer { line.finish() }
-            report = try importer.importSnapshots(from: source)
+        let report = try progress.showing("import", unit: "snapshots") { line in
+            // The total is estimated from the bytes read until the whole input is read.
+            importer.progress = { line.update($0.documents, of: $0.estimatedTotal, approximate: $0.bytesRead < ($0.totalBytes ?? 0)) }
+            return try importer.importSnapshots(from: source)
         }
         Console.out(format == .json ? try jsonText(report) : StoreText.importReport(report))
         if !report.rejected.isEmpty { throw ExitCode(1) }
@@ -148,11 +146,8 @@ struct PruneCommand: ParsableCommand {
     @OptionGroup var progress: ProgressOption
 
     func run() throws {
-        let line = progress.line("prune", unit: "snapshots removed")
-        let result: PruneResult
-        do {
-            defer { line.finish() }
-            result = try store.open().prune(keepDays: keepDays) { line.update($0, of: $1) }
+        let result = try progress.showing("prune", unit: "snapshots removed") { line in
+            try store.open().prune(keepDays: keepDays) { line.update($0, of: $1) }
         }
         Console.out("pruned \(result.observationsRemoved) observation(s) and \(result.snapshotsRemoved) snapshot(s) older than \(keepDays) day(s)\n")
     }

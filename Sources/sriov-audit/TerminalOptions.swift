@@ -37,14 +37,17 @@ struct ProgressOption: ParsableArguments {
         valueName: "WHEN"))
     var progress: WhenOption = .auto
 
-    /// A progress line for `label`, drawn only when asked for or when standard error is a terminal.
-    func line(_ label: String, unit: String) -> ProgressLine {
+    /// Runs `body` with a progress line for `label` — drawn only when asked for or when standard
+    /// error is a terminal — and erases the line when `body` ends, also when it throws.
+    func showing<T>(_ label: String, unit: String, _ body: (ProgressLine) throws -> T) rethrows -> T {
         let enabled = switch progress {
         case .always: true
         case .never: false
         case .auto: isatty(2) == 1
         }
-        return ProgressLine(label: label, unit: unit, enabled: enabled)
+        let line = ProgressLine(label: label, unit: unit, enabled: enabled)
+        defer { line.finish() }
+        return try body(line)
     }
 }
 
