@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "Inventory", exclude: ["host-snapshot.schema.json"]),
         .target(
             name: "Collector",
-            dependencies: ["CPCI", "CKernel", "Inventory"]
+            dependencies: ["CPCI", "CKernel", "Inventory", .product(name: "Yams", package: "Yams")]
         ),
         .target(
             name: "Store",

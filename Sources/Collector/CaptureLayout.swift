@@ -8,6 +8,7 @@
 ///     DIR/cmd/cmdline.txt, uname.txt     /proc/cmdline, uname -a
 ///     DIR/cmd/hostname.txt               optional
 ///     DIR/cmd/rtnetlink-getlink.bin      optional: the raw RTM_GETLINK dump (sriov-audit capture)
+///     DIR/files/<absolute path>          the VF consumers' files (libvirt, kubelet, Nova, ...), verbatim
 ///
 /// or a copy of a host's file system tree, as ghw snapshots, sosreport-style copies and
 /// chroots hold it (no interface list or VF settings then: those come from netlink):
@@ -36,6 +37,9 @@ public struct CaptureLayout: Sendable {
     public var procRoot: String { root + "/proc" }
     public var etcRoot: String { root + "/etc" }
     public var commandDirectory: String { root + "/cmd" }
+    /// The root under which the VF consumers' files are at their host paths (``ConsumerFiles``):
+    /// `files/` of a capture, the tree itself for a copied file system tree.
+    public var consumerFilesRoot: String { form == .capture ? root + "/files" : root }
     public var ipLinkJSON: String { commandDirectory + "/ip-d-j-link.json" }
     public var ipLinkStderr: String { commandDirectory + "/ip-d-j-link.stderr" }
     public var uname: String { commandDirectory + "/uname.txt" }

@@ -46,14 +46,17 @@ public struct CaptureWriter {
     static let notAvailableNow: Set<Int32> = [EINVAL, EOPNOTSUPP, ENODATA, ENOTSUP, ENOENT]
 
     let sysRoot: String
+    /// Prefix of the VF consumers' files (``ConsumerFiles``): "" for the running host.
+    let fileRoot: String
     let output: String
     private var files = 0
     private var links = 0
     private var log = WarningLog()
 
-    public init(output: String, sysRoot: String = "/sys") {
+    public init(output: String, sysRoot: String = "/sys", fileRoot: String = "") {
         self.output = output
         self.sysRoot = sysRoot
+        self.fileRoot = fileRoot
     }
 
     /// Copies the host's SR-IOV sources into the capture folder. `progress(done, total)` counts
@@ -115,7 +118,30 @@ public struct CaptureWriter {
         }
 
         try writeCommands(layout: layout, hostname: hostname, netdevs: netdevs)
+        try copyConsumerFiles(layout: layout)
         return Summary(files: files, links: links, skipped: log.items)
+    }
+
+    /// The VF consumers' files, verbatim (NetworkManager keyfiles: their SR-IOV part only), at
+    /// their host paths under `files/`; libvirt's status directory is kept even when empty (it
+    /// says "no guest runs", its absence "unknown").
+    private mutating func copyConsumerFiles(layout: CaptureLayout) throws {
+        let destination = layout.consumerFilesRoot
+        let found = ConsumerFiles.present(root: fileRoot)
+        for (path, code) in found.unreadable { log.add(.unreadable, path, "\(ReadOnlyFiles.describe(errno: code)); not captured") }
+        let keyfiles = Set(found.sources.filter { $0.kind == .networkManager }.map(\.path))
+        let sources = found.sources.map(\.path) + ConsumerFiles.hugepageFiles(root: fileRoot)
+        for path in sources {
+            switch ReadOnlyFiles.read(fileRoot + path, limit: 16 << 20) {
+            case .contents(let bytes) where keyfiles.contains(path):
+                // NetworkManager keyfiles may hold secrets: only their SR-IOV part is kept.
+                try store(Array(DeclaredIntentParser.networkManagerExcerpt(String(decoding: bytes, as: UTF8.self)).utf8), at: destination + path)
+            case .contents(let bytes): try store(bytes, at: destination + path)
+            case .missing: log.add(.vanished, path, "disappeared during the capture")
+            case .failed(let code): log.add(.unreadable, path, ReadOnlyFiles.describe(errno: code))
+            }
+        }
+        if ReadOnlyFiles.kind(fileRoot + "/run/libvirt/qemu") == .directory { try makeDirectory(destination + "/run/libvirt/qemu") }
     }
 
     private mutating func writeCommands(layout: CaptureLayout, hostname: String?, netdevs: [String]) throws {

@@ -62,7 +62,7 @@ public struct Collector: Sendable {
         let host = HostInfo(hostname: options.hostname ?? hostname ?? "localhost", kernelRelease: release, kernelCommandLine: cmdline)
         return assemble(
             sysfs: Sysfs(root: "/sys"), network: LiveNetworkSource(), host: host,
-            source: SnapshotSource(kind: .live), log: log
+            source: SnapshotSource(kind: .live), log: log, consumerRoot: ""
         )
     }
 
@@ -135,7 +135,8 @@ public struct Collector: Sendable {
         }
         var snapshot = assemble(
             sysfs: Sysfs(root: sysfsRoot), network: CaptureNetworkSource(layout: layout), host: host,
-            source: SnapshotSource(kind: .capture, path: path), log: log, collectedAt: capturedAt
+            source: SnapshotSource(kind: .capture, path: path), log: log, collectedAt: capturedAt,
+            consumerRoot: layout.consumerFilesRoot
         )
         if let mirror {
             // Warnings name the capture's own files, not the temporary mirror.
@@ -148,7 +149,7 @@ public struct Collector: Sendable {
 
     private func assemble(
         sysfs: Sysfs, network: some NetworkSource, host: HostInfo, source: SnapshotSource, log: WarningLog,
-        collectedAt: Date? = nil
+        collectedAt: Date? = nil, consumerRoot: String
     ) -> HostSnapshot {
         var log = log
         // Milliseconds: the JSON form and the store keep no more, and both must give back the same value.
@@ -165,10 +166,14 @@ public struct Collector: Sendable {
         var interfaces = network.interfaces(log: &log)
         InterfaceDetails(sysfs: sysfs).complete(&interfaces, devices: scanned.map(\.device), network: network, log: &log)
         let functions = FunctionAssembler.physicalFunctions(scanned: scanned, interfaces: interfaces, log: &log)
-        return HostSnapshot(
+        let dpdkVFs = functions.contains { $0.virtualFunctions.contains { ["vfio-pci", "igb_uio", "uio_pci_generic"].contains($0.driver ?? "") } }
+        let consumers = ConsumerCollector(root: consumerRoot).collect(dpdkVFs: dpdkVFs, log: &log)
+        var snapshot = HostSnapshot(
             toolVersion: options.toolVersion, collectedAt: collectedAt, source: source, host: host, iommu: state,
             iommuGroups: groups ?? [], pciDevices: scanned.map(\.device), interfaces: interfaces,
             physicalFunctions: functions, warnings: log.items
         )
+        ConsumerPlacement.place(claims: consumers.claims, declarations: consumers.declarations, inventory: consumers.inventory, into: &snapshot)
+        return snapshot
     }
 }

@@ -10,7 +10,7 @@
 /// older versions are derived again from their snapshots.
 public struct AuditFacts: Sendable, Hashable {
     /// The derivation's version; stored facts of another version are re-derived.
-    public static let version = 3
+    public static let version = 4
 
     public var hostname: String
     public var kernelRelease: String?
@@ -28,6 +28,8 @@ public struct AuditFacts: Sendable, Hashable {
     public var incompleteTables: [IncompleteTable]
     /// What `iommu-isolation` reads.
     public var isolation: Isolation
+    /// What the VF-consumer checks read; nil when the snapshot has no consumer inventory.
+    public var consumers: ConsumerFacts?
 
     public init(hostname: String, kernelRelease: String?, iommu: IOMMUState, pfs: [PF], netdevPFs: [NetdevPF], vfs: [VF],
                 interfaceMACs: [InterfaceMAC], incompleteTables: [IncompleteTable], isolation: Isolation) {
@@ -290,6 +292,7 @@ extension AuditFacts {
         self.init(hostname: snapshot.host.hostname, kernelRelease: snapshot.host.kernelRelease, iommu: snapshot.iommu, pfs: pfs,
                   netdevPFs: netdevPFs, vfs: vfs, interfaceMACs: macs, incompleteTables: incomplete,
                   isolation: Isolation(subjects: subjects, groups: groups, memberDrivers: drivers))
+        consumers = ConsumerFacts(snapshot: snapshot)
     }
 
     /// vfio-pci and its vendor variants (mlx5_vfio_pci, hisi_acc_vfio_pci, pds_vfio_pci, ...).

@@ -54,6 +54,7 @@ extension AuditFacts {
         let drivers = isolation.memberDrivers.sorted { $0.key < $1.key }
         w.int(drivers.count)
         for (address, driver) in drivers { w.address(address); w.string(driver) }
+        w.string(consumers?.encodedJSON())
         return w.bytes
     }
 
@@ -100,6 +101,7 @@ extension AuditFacts {
         var drivers: [PCIAddress: String] = [:]
         for _ in 0..<(try r.int()) { drivers[try r.address()] = try r.string() }
         isolation = Isolation(subjects: subjects, groups: groups, memberDrivers: drivers)
+        if let json = try r.optionalString() { consumers = try ConsumerFacts(json: json) } else { consumers = nil }
         guard r.atEnd else { throw FactsDecodingError(reason: "\(r.remaining) bytes after the facts") }
     }
 }

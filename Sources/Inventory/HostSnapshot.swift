@@ -27,6 +27,9 @@ public struct HostSnapshot: Codable, Sendable, Hashable {
     /// SR-IOV capable functions (those with `sriov_totalvfs` or the SR-IOV capability), by address.
     public var physicalFunctions: [PhysicalFunction]
     public var warnings: [CollectionWarning]
+    /// Pools, Nova and Neutron settings, huge pages and claims that name no VF here; nil when
+    /// the host had none of the consumer sources.
+    public var consumers: ConsumerInventory?
 
     public init(
         schemaVersion: Int = HostSnapshot.currentSchemaVersion, toolVersion: String, collectedAt: Date,

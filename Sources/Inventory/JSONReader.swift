@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// A strict, allocation-light pull reader for JSON text.
 ///
 /// Why not JSONDecoder: decoding a 64-VF snapshot through Codable spends most of its time in the
@@ -196,6 +202,25 @@ public struct JSONReader {
     }
 
     /// Skips any value (unknown keys are ignored, as Codable does).
+    /// The next value's JSON text as written, consumed: for the small, rarely present parts of a
+    /// document (a host's consumer view) that are decoded with `JSONDecoder`.
+    public mutating func rawValue() throws -> ArraySlice<UInt8> {
+        skipBlanks()
+        let start = i
+        try skipValue()
+        return bytes[start..<i]
+    }
+
+    /// The next value decoded by `JSONDecoder` from its text; errors name the key being read.
+    public mutating func decoded<T: Decodable>(_ type: T.Type) throws -> T {
+        let text = try rawValue()
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(text))
+        } catch {
+            throw fail("not a valid \(T.self): \(error)")
+        }
+    }
+
     public mutating func skipValue() throws {
         skipBlanks()
         guard i < bytes.count else { throw fail("unexpected end of the document (truncated)") }

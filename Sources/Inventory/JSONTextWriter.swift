@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// A streaming JSON writer that prints what Foundation's `JSONEncoder` prints with
 /// `.sortedKeys` and `.withoutEscapingSlashes` (pretty: two-space indent, `"key" : value`, an
 /// empty container as `[` newline newline indent `]`; compact: no spaces at all), byte for byte.
@@ -75,6 +81,29 @@ public struct JSONTextWriter {
             string(value)
         }
         endArray()
+    }
+
+    /// A member whose value is written by `JSONEncoder` (with the same options) and spliced in at
+    /// the current depth: for small, rarely present parts (a host's consumer inventory) that are
+    /// not worth a writer of their own. Absent values are left out.
+    public mutating func member<T: Encodable>(_ name: String, encodable value: T?) {
+        guard let value else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return }
+        key(name)
+        guard pretty else {
+            buffer.append(contentsOf: data)
+            return
+        }
+        // Every line after the first moves right by the depth of this member; the empty line of an
+        // empty container stays empty, as JSONEncoder prints it.
+        var lineStart = false
+        for byte in data {
+            if lineStart && byte != 0x0a { indent() }
+            lineStart = byte == 0x0a
+            buffer.append(byte)
+        }
     }
 
     /// Ends the document (with a newline when it is a file of its own) and hands the rest to the sink.

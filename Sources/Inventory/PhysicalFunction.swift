@@ -19,6 +19,8 @@ public struct PhysicalFunction: Codable, Sendable, Hashable {
     /// Driver and firmware of the PF's first interface that answers ETHTOOL_GDRVINFO.
     public var driverInfo: DriverInfo?
     public var virtualFunctions: [VirtualFunction]
+    /// What os-net-config or nmstate declares for this PF (VF count, per-VF settings), when one does.
+    public var declared: SriovDeclaration?
 
     public init(
         address: PCIAddress, totalVFs: Int? = nil, numVFs: Int? = nil, vfOffset: Int? = nil, vfStride: Int? = nil,

@@ -14,7 +14,7 @@ extension HostSnapshot {
         var r = JSONReader(jsonBytes)
         var schemaVersion: Int?, toolVersion: String?, collectedAt: Date?, source: SnapshotSource?, host: HostInfo?
         var iommu: IOMMUState?, groups: [IOMMUGroup]?, devices: [PCIDevice]?, interfaces: [NetworkInterface]?
-        var pfs: [PhysicalFunction]?, warnings: [CollectionWarning]?
+        var pfs: [PhysicalFunction]?, warnings: [CollectionWarning]?, consumers: ConsumerInventory?
         try r.object { r, key in
             switch key {
             case "schemaVersion": schemaVersion = try r.int()
@@ -31,6 +31,7 @@ extension HostSnapshot {
             case "interfaces": interfaces = try r.array { try NetworkInterface(json: &$0) }
             case "physicalFunctions": pfs = try r.array { try PhysicalFunction(json: &$0) }
             case "warnings": warnings = try r.array { try CollectionWarning(json: &$0) }
+            case "consumers": consumers = r.consumeNull() ? nil : try r.decoded(ConsumerInventory.self)
             default: try r.skipValue()
             }
         }
@@ -42,6 +43,7 @@ extension HostSnapshot {
             pciDevices: try need(devices, "pciDevices", r), interfaces: try need(interfaces, "interfaces", r),
             physicalFunctions: try need(pfs, "physicalFunctions", r), warnings: try need(warnings, "warnings", r)
         )
+        self.consumers = consumers
     }
 }
 
@@ -355,6 +357,7 @@ extension PhysicalFunction {
             case "source": source = try r.string()
             case "interfaces": interfaces = try r.strings()
             case "driverInfo": p.driverInfo = r.consumeNull() ? nil : try DriverInfo(json: &r)
+            case "declared": p.declared = r.consumeNull() ? nil : try r.decoded(SriovDeclaration.self)
             case "virtualFunctions": vfs = try r.array { try VirtualFunction(json: &$0) }
             default: try r.skipValue()
             }
@@ -381,6 +384,7 @@ extension VirtualFunction {
             case "interfaces": interfaces = try r.strings()
             case "effectiveMAC": v.effectiveMAC = try r.optionalString()
             case "config": v.config = r.consumeNull() ? nil : try VFConfig(json: &r)
+            case "consumers": v.consumers = r.consumeNull() ? [] : try r.decoded([VFConsumer].self)
             default: try r.skipValue()
             }
         }

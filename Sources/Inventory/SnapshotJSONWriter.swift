@@ -28,6 +28,7 @@ extension JSONTextWriter {
     fileprivate mutating func snapshot(_ s: HostSnapshot) {
         beginObject()
         member("collectedAt", Timestamp.text(s.collectedAt))
+        member("consumers", encodable: s.consumers)
         key("host")
         beginObject()
         member("hostname", s.host.hostname)
@@ -214,6 +215,7 @@ extension JSONTextWriter {
     private mutating func physicalFunction(_ p: PhysicalFunction) {
         beginObject()
         member("address", p.address.description)
+        member("declared", encodable: p.declared)
         driverInfo(p.driverInfo)
         member("driversAutoprobe", p.driversAutoprobe)
         member("interfaces", strings: p.interfaces)
@@ -231,6 +233,7 @@ extension JSONTextWriter {
                 w.key("config")
                 w.vfConfig(config)
             }
+            if !v.consumers.isEmpty { w.member("consumers", encodable: v.consumers) }
             w.member("driver", v.driver)
             w.member("effectiveMAC", v.effectiveMAC)
             w.member("index", v.index)

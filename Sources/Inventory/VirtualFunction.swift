@@ -14,6 +14,9 @@ public struct VirtualFunction: Codable, Sendable, Hashable {
     public var effectiveMAC: String?
     /// The PF driver's VF table entry for this index; nil when the PF has no netdev or reports none.
     public var config: VFConfig?
+    /// The guests and pods that claim this VF (``ConsumerPlacement``), in canonical order; left
+    /// out of the JSON form when there are none.
+    public var consumers: [VFConsumer] = []
 
     public init(
         index: Int, address: PCIAddress, physicalFunction: PCIAddress, driver: String? = nil, iommuGroup: Int? = nil,
@@ -27,5 +30,35 @@ public struct VirtualFunction: Codable, Sendable, Hashable {
         self.interfaces = interfaces
         self.effectiveMAC = effectiveMAC
         self.config = config
+    }
+}
+
+extension VirtualFunction {
+    private enum CodingKeys: String, CodingKey {
+        case index, address, physicalFunction, driver, iommuGroup, interfaces, effectiveMAC, config, consumers
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            index: try c.decode(Int.self, forKey: .index), address: try c.decode(PCIAddress.self, forKey: .address),
+            physicalFunction: try c.decode(PCIAddress.self, forKey: .physicalFunction),
+            driver: try c.decodeIfPresent(String.self, forKey: .driver), iommuGroup: try c.decodeIfPresent(Int.self, forKey: .iommuGroup),
+            interfaces: try c.decode([String].self, forKey: .interfaces), effectiveMAC: try c.decodeIfPresent(String.self, forKey: .effectiveMAC),
+            config: try c.decodeIfPresent(VFConfig.self, forKey: .config))
+        consumers = try c.decodeIfPresent([VFConsumer].self, forKey: .consumers) ?? []
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(index, forKey: .index)
+        try c.encode(address, forKey: .address)
+        try c.encode(physicalFunction, forKey: .physicalFunction)
+        try c.encodeIfPresent(driver, forKey: .driver)
+        try c.encodeIfPresent(iommuGroup, forKey: .iommuGroup)
+        try c.encode(interfaces, forKey: .interfaces)
+        try c.encodeIfPresent(effectiveMAC, forKey: .effectiveMAC)
+        try c.encodeIfPresent(config, forKey: .config)
+        if !consumers.isEmpty { try c.encode(consumers, forKey: .consumers) }
     }
 }

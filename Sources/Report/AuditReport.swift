@@ -62,6 +62,19 @@ public struct AuditReport: Codable, Sendable {
         /// Violations at or above `failOn`.
         public var blocking: Int
         public var physicalFunctions: [PF]
+        /// The guests and pods that use the host's devices, with the devices each claims; absent
+        /// when the host's consumer sources were not read.
+        public var consumers: [Consumer]?
+    }
+
+    /// A consumer (libvirt guest, OpenStack instance, pod) and the PCI functions it claims.
+    public struct Consumer: Codable, Sendable, Hashable {
+        /// `vm web-3`, `instance web-3 (vm instance-0000002a)`, `pod UID/container`.
+        public var name: String
+        public var kind: String
+        /// Whether a guest runs (nil for pods and when unknown).
+        public var running: Bool?
+        public var devices: [String]
     }
 
     /// A PF's identity and provisioning, keyed by PCI address.

@@ -56,7 +56,11 @@ public struct ReportBuilder {
     }
 
     private func report(_ outcome: AuditEngine.Outcome, runId: String, at time: Date) -> AuditReport {
-        let hosts = outcome.subjects.map { Self.facts($0, pfs: outcome.pfFacts[$0.snapshotID] ?? []) }
+        let hosts = outcome.subjects.map { subject in
+            var host = Self.facts(subject, pfs: outcome.pfFacts[subject.snapshotID] ?? [])
+            host.consumers = outcome.consumers[subject.snapshotID].map(Self.consumers)
+            return host
+        }
         var counts: [String: (pass: Int, warn: Int, fail: Int, blocking: Int)] = [:]
         for finding in outcome.findings {
             var c = counts[finding.host] ?? (0, 0, 0, 0)
@@ -84,6 +88,20 @@ public struct ReportBuilder {
             schemaVersion: AuditReport.schemaVersion, runId: runId, generatedAt: Date(timeIntervalSince1970: time.timeIntervalSince1970.rounded(.down)),
             tool: .init(name: "sriov-audit", version: SriovAuditVersion.current), rules: rulesFile, failOn: failOn,
             hosts: reportHosts, findings: outcome.findings, summary: summary)
+    }
+
+    /// Claims grouped by consumer, in order of first appearance (claims come sorted by address).
+    static func consumers(_ claims: [VFConsumer]) -> [AuditReport.Consumer] {
+        var order: [String] = []
+        var byOwner: [String: AuditReport.Consumer] = [:]
+        for claim in claims {
+            if byOwner[claim.owner] == nil {
+                order.append(claim.owner)
+                byOwner[claim.owner] = AuditReport.Consumer(name: claim.label, kind: claim.kind.rawValue, running: claim.running, devices: [])
+            }
+            byOwner[claim.owner]?.devices.append(claim.address.description)
+        }
+        return order.compactMap { byOwner[$0] }
     }
 
     static func facts(_ subject: AuditSubject, pfs: [PFFact]) -> AuditReport.Host {

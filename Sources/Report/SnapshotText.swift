@@ -25,16 +25,22 @@ public enum SnapshotText {
             out.append("")
             out.append(pfLine(pf, device: snapshot.device(pf.address)))
             guard !pf.virtualFunctions.isEmpty else { continue }
-            var rows = [["VF", "BDF", "DRIVER", "ADMIN MAC", "NETDEV MAC", "VLAN", "SPOOFCHK", "TRUST", "STATE", "MAX TX", "IFACE", "IOMMU"]]
+            // OWNER only when the consumer sources were read: without them "-" would read as "unused".
+            let owners = snapshot.consumers != nil
+            var header = ["VF", "BDF", "DRIVER", "ADMIN MAC", "NETDEV MAC", "VLAN", "SPOOFCHK", "TRUST", "STATE", "MAX TX", "IFACE", "IOMMU"]
+            if owners { header.append("OWNER") }
+            var rows = [header]
             for vf in pf.virtualFunctions {
                 let c = vf.config
-                rows.append([
+                var row: [String] = [
                     String(vf.index), vf.address.description, vf.driver ?? "(none)", c?.mac ?? "-",
                     vf.effectiveMAC ?? "-", c.map(vlanText) ?? "-", onOff(c?.spoofCheck), onOff(c?.trust),
                     c?.linkState ?? "-", c?.maxTxRate.map { $0 == 0 ? "-" : "\($0)M" } ?? "-",
                     vf.interfaces.isEmpty ? "-" : vf.interfaces.joined(separator: ","),
                     vf.iommuGroup.map(String.init) ?? "-",
-                ])
+                ]
+                if owners { row.append(ConsumerText.owner(vf)) }
+                rows.append(row)
             }
             out.append(contentsOf: table(rows).map { "  " + $0 })
         }
@@ -49,6 +55,7 @@ public enum SnapshotText {
             }
             out.append(contentsOf: table(rows).map { "  " + $0 })
         }
+        out.append(contentsOf: ConsumerText.render(snapshot))
         if !snapshot.warnings.isEmpty {
             out.append("")
             out.append("Warnings (\(snapshot.warnings.count)):")

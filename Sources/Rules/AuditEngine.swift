@@ -18,7 +18,7 @@ import Foundation
 public struct AuditEngine: Sendable {
     /// The checks' own version: bump it when a check's logic or wording changes, so results kept
     /// by an older build are worked out again instead of reused.
-    public static let checksVersion = 2
+    public static let checksVersion = 3
 
     public let rules: RuleSet
     /// What per-host results are kept under: the checks' version, the facts' version and the
@@ -44,6 +44,8 @@ public struct AuditEngine: Sendable {
         public var findings: [Finding]
         /// The PFs of each audited snapshot (what reports list per host).
         public var pfFacts: [Int64: [PFFact]]
+        /// The claims of guests and pods per snapshot, for reports that list VFs by consumer.
+        public var consumers: [Int64: [VFConsumer]] = [:]
         /// Hosts whose per-host results were worked out in this run (the rest were kept ones).
         public var evaluated: Int
         /// Where the time went, phase by phase (`SRIOV_AUDIT_TIMING=1` prints them).
@@ -160,7 +162,11 @@ public struct AuditEngine: Sendable {
             byRule[position] = try FleetRule(rule: rule, subjects: subjects, pfFacts: pfFacts, store: store).findings(direct: byRule[position])
             clock.lap("fleet check \(rule.id)")
         }
-        return Outcome(subjects: subjects, findings: Array(byRule.joined()), pfFacts: pfFacts, evaluated: missing.count, phases: clock.laps)
+        let consumers = try store.consumerClaims(of: Array(Set(subjects.map(\.snapshotID))))
+        clock.lap("read consumer claims")
+        var outcome = Outcome(subjects: subjects, findings: Array(byRule.joined()), pfFacts: pfFacts, evaluated: missing.count, phases: clock.laps)
+        outcome.consumers = consumers
+        return outcome
     }
 }
 

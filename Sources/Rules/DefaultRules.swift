@@ -66,6 +66,33 @@ rules:
     description: Every PF of the same board model runs the same firmware across the fleet.
     scope: fleet
 
+  - id: vf-consumer
+    check: vf-consumer
+    severity: high
+    description: Each VF has at most one consumer (libvirt guest, pod), every consumer's VF exists, a VF taken with managed='no' is off the host driver, and no VF sits on vfio-pci unused.
+    allow-idle: false
+
+  - id: consumer-config
+    check: consumer-config
+    severity: medium
+    description: The MAC and VLAN a running guest or os-net-config/nmstate sets are the PF's VF table's; numvfs is the declared count; VFs nobody uses keep no old MAC or VLAN.
+    stale-settings: true
+
+  - id: device-plugin-pool
+    check: device-plugin-pool
+    severity: medium
+    description: Every device plugin resource and libvirt hostdev network selects devices, no VF is in two pools, ranges fit the PF, and the kubelet checkpoint names only VFs that exist, in the pool they were allocated from.
+
+  - id: nova-device-spec
+    check: nova-device-spec
+    severity: medium
+    description: Every Nova device_spec matches a device, its physical_network is mapped to its PF by the Neutron SR-IOV agent, and trusted matches the trust of VFs in use.
+
+  - id: dpdk-hugepages
+    check: dpdk-hugepages
+    severity: high
+    description: VFs on DPDK drivers (vfio-pci, igb_uio, uio_pci_generic) sit on NUMA nodes with free huge pages.
+
 """
 
     public static func ruleSet() throws -> RuleSet {

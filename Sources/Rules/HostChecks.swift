@@ -121,6 +121,8 @@ enum HostChecks {
                 if matrix.contains(where: { $0.driver.contains(drv) == .inside && $0.firmware.contains(fw) == .inside }) { return nil }
                 return ("driver \(drvText) with firmware \(fwText) is not a validated pair", "move to a pair listed in rule \(rule.id)", ["driver": drvText, "firmware": fwText])
             }
+        case (.vfConsumer, _), (.consumerConfig, _), (.devicePluginPool, _), (.novaDeviceSpec, _), (.dpdkHugepages, _):
+            return ConsumerChecks.run(rule, host)
         default:
             return []
         }

@@ -22,6 +22,11 @@ public enum CheckKind: String, Sendable, Hashable, Codable, CaseIterable {
     case firmwareMinimum = "firmware-minimum"
     case driverMinimum = "driver-minimum"
     case driverFirmwareCompat = "driver-firmware-compat"
+    case vfConsumer = "vf-consumer"
+    case consumerConfig = "consumer-config"
+    case devicePluginPool = "device-plugin-pool"
+    case novaDeviceSpec = "nova-device-spec"
+    case dpdkHugepages = "dpdk-hugepages"
 }
 
 /// Where a rule was written: for error messages and for SARIF locations.
@@ -96,6 +101,9 @@ public enum CheckParameters: Sendable, Hashable {
     case firmwareAligned(scope: Scope, driverToo: Bool)
     case versionMinimum(VersionRange)
     case compatibility([CompatEntry])
+    case vfConsumer(allowIdle: Bool)
+    case consumerConfig(reportStale: Bool)
+    case dpdkHugepages(sizeKB: Int?, drivers: [String])
 }
 
 /// When an all-zero VF MAC is a finding.

@@ -95,6 +95,8 @@ public enum RuleFileParser {
         .firmwareAligned: ["scope", "compare-driver"],
         .firmwareMinimum: ["minimum"], .driverMinimum: ["minimum"],
         .driverFirmwareCompat: ["matrix"],
+        .vfConsumer: ["allow-idle"], .consumerConfig: ["stale-settings"], .devicePluginPool: [], .novaDeviceSpec: [],
+        .dpdkHugepages: ["page-size-kb", "drivers"],
     ]
 
     private static func parseRule(_ node: Node, _ c: inout Context) -> Rule? {
@@ -281,6 +283,21 @@ public enum RuleFileParser {
                 }
             }
             return .compatibility(entries)
+        case .vfConsumer:
+            return .vfConsumer(allowIdle: v["allow-idle"].flatMap { bool($0, "allow-idle", &c) } ?? false)
+        case .consumerConfig:
+            return .consumerConfig(reportStale: v["stale-settings"].flatMap { bool($0, "stale-settings", &c) } ?? true)
+        case .devicePluginPool, .novaDeviceSpec:
+            return .none
+        case .dpdkHugepages:
+            let size = v["page-size-kb"].flatMap { count($0, "page-size-kb", &c) }
+            if let size, size < 4, let n = v["page-size-kb"] { c.error(n, "`page-size-kb` is a huge page size in kB (2048, 1048576)") }
+            var drivers = ["vfio-pci", "igb_uio", "uio_pci_generic"]
+            if let n = v["drivers"] {
+                drivers = strings(n, "drivers", &c)
+                if drivers.isEmpty { c.error(n, "`drivers` is empty") }
+            }
+            return .dpdkHugepages(sizeKB: size, drivers: drivers)
         }
     }
 

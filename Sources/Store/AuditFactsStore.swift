@@ -183,6 +183,34 @@ extension InventoryStore {
         }
     }
 
+    /// The guests and pods that claim devices (`consumer_claims`) in these snapshots, in
+    /// canonical order: what reports list as "VFs by consumer".
+    public func consumerClaims(of snapshotIDs: [Int64]) throws -> [Int64: [VFConsumer]] {
+        guard !snapshotIDs.isEmpty else { return [:] }
+        return try read { db in
+            var result: [Int64: [VFConsumer]] = [:]
+            // A snapshot whose consumer sources were read has a list, empty or not.
+            let read = try db.query("""
+                SELECT DISTINCT snapshot_id FROM consumer_sources WHERE snapshot_id IN \(db.dialect.integers("?"))
+                """, [.text(FactSQL.idList(snapshotIDs))], table: "consumer_sources")
+            while try read.next() { result[try read.int64(0) ?? 0] = [] }
+            let rows = try db.query("""
+                SELECT snapshot_id, seq, address, kind, name, uuid, running, instance_name FROM consumer_claims
+                WHERE snapshot_id IN \(db.dialect.integers("?")) ORDER BY snapshot_id, seq
+                """, [.text(FactSQL.idList(snapshotIDs))], table: "consumer_claims")
+            let c = rows.columns
+            let (id, address, kind, name, uuid, running, instance) = (try c.at("snapshot_id"), try c.at("address"), try c.at("kind"),
+                                                                      try c.at("name"), try c.at("uuid"), try c.at("running"), try c.at("instance_name"))
+            while try rows.next() {
+                guard let k = VFConsumer.Kind(rawValue: try rows.string(kind)) else { continue }
+                result[try rows.int64(id) ?? 0, default: []].append(VFConsumer(
+                    address: try rows.requiredAddress(address), kind: k, name: try rows.string(name), uuid: rows.text(uuid),
+                    running: try rows.bool(running), attachment: "", instanceName: rows.text(instance), sources: []))
+            }
+            return result
+        }
+    }
+
     // MARK: - per-host results
 
     /// Cached per-host results of the rules `fingerprint` for these (snapshot, labels) keys.

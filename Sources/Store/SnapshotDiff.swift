@@ -7,6 +7,8 @@ public struct Change: Codable, Sendable, Equatable {
         case vfCountChanged, totalVFsChanged, vfAdded, vfRemoved, vfMACChanged, vfNetdevMACChanged, vfVLANChanged
         case vfSecurityChanged, vfLinkStateChanged, vfRateChanged, iommuGroupChanged, iommuStateChanged
         case linkChanged, kernelChanged, commandLineChanged, interfaceMACChanged
+        case consumerAdded, consumerRemoved, consumerStateChanged, consumerSourcesChanged
+        case poolChanged, deviceSpecChanged, declarationChanged, hugepagesChanged
     }
 
     public var kind: Kind
@@ -107,6 +109,7 @@ public enum SnapshotDiff {
                   !new.virtualFunctions.contains(where: { $0.address == address }) else { continue }
             add(.interfaceMACChanged, address.description, was.mac, i.mac, "MAC of \(i.name) on \(address) \(text(was.mac)) → \(text(i.mac))")
         }
+        ConsumerDiff.changes(from: old, to: new, add: add)
         return out
     }
 

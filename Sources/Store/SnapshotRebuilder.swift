@@ -154,12 +154,15 @@ enum SnapshotRebuilder {
             }
         }
 
+        var consumers: [Int64: ConsumerRows.Gathered] = [:]
+        try ConsumerRows.read(each, into: &consumers)
+
         return try observations.map { o in
             guard let header = headers[o.snapshotID] else {
                 throw StoreError.notFound("snapshot \(o.snapshotID) of \(o.hostname) (pruned while it was being read? run again)")
             }
             let id = o.snapshotID
-            return HostSnapshot(
+            var snapshot = HostSnapshot(
                 schemaVersion: header.schemaVersion, toolVersion: o.toolVersion, collectedAt: try date(o.collectedAt),
                 source: SnapshotSource(kind: SnapshotSource.Kind(rawValue: o.sourceKind) ?? .capture, path: o.sourcePath),
                 host: HostInfo(hostname: o.hostname, kernelRelease: header.host.release, kernelCommandLine: header.host.cmdline),
@@ -170,6 +173,8 @@ enum SnapshotRebuilder {
                 physicalFunctions: (pfs[id] ?? []).sorted { $0.address < $1.address },
                 warnings: (warnings[id] ?? []).sorted { $0.seq < $1.seq }.map(\.warning)
             )
+            consumers[id]?.place(into: &snapshot)
+            return snapshot
         }
     }
 

@@ -53,7 +53,7 @@ public struct SnapshotRows: Sendable {
     static let shortfallColumns = ["interface", "expected", "expected_source", "received"]
     /// Tables added after the first schema: each enters the digest only when it has rows, so a
     /// snapshot without such content keeps the digest it was stored under.
-    static let laterTables: Set<String> = ["vf_table_shortfalls"]
+    static let laterTables: Set<String> = Set(["vf_table_shortfalls"] + ConsumerRows.tables.map(\.name))
     static let groupColumns = ["group_id", "type", "name", "members", "other_members", "member_count"]
     static let warningColumns = ["seq", "kind", "subject", "message"]
 
@@ -122,6 +122,9 @@ public struct SnapshotRows: Sendable {
             [SQLValue(n), .text(w.kind.rawValue), .text(w.subject), .text(w.message)]
         }
         tables = [pci, pfs, vfs, interfaces, tableRows, groups, warnings, shortfalls]
+        for (definition, rows) in zip(ConsumerRows.tables, ConsumerRows.rows(snapshot)) {
+            tables.append(Table(name: definition.name, columns: definition.columns, rows: rows))
+        }
 
         var hasher = ContentHasher()
         hasher.add(header)

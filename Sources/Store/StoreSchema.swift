@@ -17,6 +17,7 @@ enum StoreSchema {
         ("v3-server", v3),
         ("v4-millisecond-times", v4),
         ("v5-audit-facts", v5),
+        ("v6-vf-consumers", ConsumerRows.ddl),
     ]
 
     /// PF interfaces whose VF table is partial (``VFTableShortfall``). Its own table, not columns

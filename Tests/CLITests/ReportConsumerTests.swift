@@ -101,7 +101,7 @@ final class ReportConsumerTests: XCTestCase {
             """, [schema, out + "/latest.sarif"])
         XCTAssertEqual(validation["errors"] as? [String], [], "the official SARIF 2.1.0 schema")
         XCTAssertEqual(validation["results"] as? Int, violations.count)
-        XCTAssertEqual((validation["rules"] as? [String])?.count, 10)
+        XCTAssertEqual((validation["rules"] as? [String])?.count, 15)
         let lines = try String(contentsOfFile: Fixtures.packageRoot + "/rules/default.yaml", encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
         let securityLine = try XCTUnwrap(lines.firstIndex { $0.hasSuffix("- id: vf-security") }) + 1
         XCTAssertTrue(((validation["locations"] as? [[Any]]) ?? []).contains { $0.first as? String == "vf-security" && $0.last as? Int == securityLine },

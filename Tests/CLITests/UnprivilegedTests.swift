@@ -31,6 +31,24 @@ final class UnprivilegedTests: XCTestCase {
         XCTAssertEqual(snapshot.pciDevices.count, 20)
     }
 
+    /// A consumer folder or file the user may not read is a warning naming it, not "no consumer".
+    func testUnreadableConsumerSourcesAreWarnings() throws {
+        let guest = ConsumerFixtures.retarget(try ConsumerFixtures.text("libvirt/hostdev-pci-address.xml"), to: ["0000:04:10.4"])
+        let root = try ConsumerFixtures.host(["/etc/libvirt/qemu/QEMUGuest2.xml": guest,
+                                              "/var/lib/kubelet/device-plugins/kubelet_internal_checkpoint": "{}",
+                                              "/etc/nova/nova.conf": "[pci]\ndevice_spec = {\"devname\": \"eth1\"}\n"])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        _ = try shell("chmod", ["-R", "a+rX", root])
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: root + "/files/etc/libvirt/qemu")
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: root + "/files/var/lib/kubelet/device-plugins")
+
+        let snapshot = try CLI.snapshot(["--root", root], prefix: asNobody)
+        let unreadable = snapshot.warnings.filter { $0.kind == .unreadable }.map { "\($0.subject): \($0.message)" }
+        XCTAssertEqual(unreadable, ["/var/lib/kubelet/device-plugins/kubelet_internal_checkpoint: Permission denied; its VF consumers are not known",
+                                    "/etc/libvirt/qemu: Permission denied; its VF consumers are not known"])
+        XCTAssertEqual(snapshot.consumers?.sources.map(\.path), ["/etc/nova/nova.conf"], "what can be read is read")
+    }
+
     func testLiveCollectionWithoutPrivileges() throws {
         let root = try CLI.snapshot([])
         let nobody = try CLI.snapshot([], prefix: asNobody)

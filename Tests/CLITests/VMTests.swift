@@ -67,22 +67,38 @@ final class VMTests: XCTestCase {
         captured.collectedAt = live.collectedAt
         XCTAssertEqual(captured.iommu, live.iommu)
 
+        // The consumers the guest wrote sit on the right BDFs, live and in the capture.
+        let igbVFs = igb.virtualFunctions.map(\.address.description)
+        XCTAssertEqual(igb.virtualFunctions.map { $0.consumers.map(\.label) }, [[], ["pod c0ffee00-0000-4000-8000-000000000003/app"], ["vm guest-a", "vm guest-b"]])
+        XCTAssertEqual(igb.virtualFunctions[2].consumers.map(\.running), [true, false])
+        XCTAssertEqual(igb.virtualFunctions[1].consumers.first?.resource, "intel.com/igb_vfs")
+        let consumers = try XCTUnwrap(live.consumers)
+        XCTAssertEqual(consumers.pools.map(\.name), ["intel.com/igb_vfs", "intel.com/nvme_vfio"])
+        XCTAssertEqual(consumers.hugepages.first { $0.node == nil }?.total, 16)
+        XCTAssertEqual(captured.consumers, live.consumers)
+        XCTAssertTrue(Fixtures.read(out + "/collect.txt")?.split(separator: "\n").contains { $0.contains(igbVFs[2]) && $0.hasSuffix("vm guest-a + vm guest-b (off)") } ?? false,
+                      Fixtures.read(out + "/collect.txt") ?? "")
+        for file in ["etc/libvirt/qemu/guest-a.xml", "run/libvirt/qemu/guest-a.xml", "etc/pcidp/config.json", "var/lib/kubelet/device-plugins/kubelet_internal_checkpoint"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/capture/files/" + file), "capture keeps \(file)")
+        }
+
         // 3. `audit` run live in the guest with the default rules: exactly the problems the
         // scenario planted, and a PASS for everything else.
-        XCTAssertEqual(Fixtures.read(out + "/audit.rc"), "0\n", "medium findings only: below --fail-on high; \(Fixtures.read(out + "/audit.err") ?? "")")
+        XCTAssertEqual(Fixtures.read(out + "/audit.rc"), "1\n", "the VF in two guests is high; \(Fixtures.read(out + "/audit.err") ?? "")")
         let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/audit.json"))) as? [String: Any])
         let findings = try XCTUnwrap(report["findings"] as? [[String: Any]])
         let problems = findings.filter { $0["status"] as? String != "pass" }
             .map { "\($0["rule"] ?? "") \($0["bdf"] ?? "-") \($0["message"] ?? "")" }.sorted()
         let nvmeVFs = nvme.virtualFunctions.map(\.address.description)
         XCTAssertEqual(problems, [
+            "vf-consumer \(igbVFs[2]) \(igbVFs[2]) is claimed by 2 consumers (only one can have it at a time): vm guest-a, running (/etc/libvirt/qemu/guest-a.xml); vm guest-b, not running (/etc/libvirt/qemu/guest-b.xml)",
             "vf-driver-bound \(nvmeVFs[0]) VF 0 of \(nvme.address) has no driver",
             "vf-driver-bound \(nvmeVFs[1]) VF 1 of \(nvme.address) has no driver",
             "vf-security \(igb.virtualFunctions[1].address) \(igb.virtualFunctions[1].address): spoofchk off, trust on",
         ])
         let passed = Set(findings.filter { $0["status"] as? String == "pass" }.compactMap { $0["rule"] as? String })
         XCTAssertEqual(passed, ["iommu-enabled", "vf-isolation", "vf-capacity", "vf-mac-valid", "mac-unique-host", "mac-unique-l2",
-                                "vlan-valid", "firmware-aligned"])
+                                "vlan-valid", "firmware-aligned", "consumer-config", "device-plugin-pool", "dpdk-hugepages"])
         print("VM test: \(Fixtures.read(out + "/timing.txt") ?? "")".trimmingCharacters(in: .newlines))
 
         try checkPFsPastTheVFListLimit(out + "/big", guestOut: out)

@@ -15,6 +15,19 @@ final class SnapshotJSONTests: XCTestCase {
         let cut = try FixtureBuilder.ipLinkOnly(Fixtures.path("qemu/netdevsim-large/capture"))
         defer { try? FileManager.default.removeItem(atPath: cut) }
         result.append(try Collector().collectCapture(at: cut))  // partial VF tables
+        // Every consumer source: claims on VFs and elsewhere, pools, Nova, Neutron, declarations, huge pages.
+        var files = try ConsumerFixtures.exampleFiles()
+        files["/etc/nmstate/eth1.yml"] = try ConsumerFixtures.text("declared/eth1_with_sriov.yml")
+        files["/etc/nmstate/eth0.yml"] = try ConsumerFixtures.text("declared/eth0_with_sriov.yml")
+        files["/etc/neutron/plugins/ml2/sriov_agent.ini"] = try ConsumerFixtures.text("openstack/sriov_agent.ini.neutron-guide")
+        files["/etc/libvirt/qemu/networks/hostdev.xml"] = try ConsumerFixtures.text("libvirt/network-hostdev.xml")
+        files["/var/lib/kubelet/device-plugins/kubelet_internal_checkpoint"] = try ConsumerFixtures.text("kubernetes/kubelet_internal_checkpoint.multus-test")
+        files.merge(ConsumerFixtures.hugepages(node: 0, total: 8, free: 2)) { a, _ in a }
+        let consumers = try ConsumerFixtures.host(files)
+        defer { try? FileManager.default.removeItem(atPath: consumers) }
+        let withConsumers = try Collector().collectCapture(at: consumers)
+        XCTAssertNotNil(withConsumers.consumers)
+        result.append(withConsumers)
         return result
     }
 

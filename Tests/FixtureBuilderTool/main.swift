@@ -8,6 +8,7 @@ import TestSupport
 //   sriov-audit-fixtures large-host OUTDIR [PFS [VFS_PER_PF]]
 //   sriov-audit-fixtures fleet OUT.jsonl HOSTS [VFS_PER_HOST]
 //   sriov-audit-fixtures read-timing FLEET.db
+//   sriov-audit-fixtures consumer-host OUTDIR
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data((message + "\n").utf8))
     exit(2)
@@ -15,7 +16,7 @@ func fail(_ message: String) -> Never {
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard arguments.count >= 2 else {
-    fail("usage: sriov-audit-fixtures large-host OUTDIR [PFS [VFS_PER_PF]] | fleet OUT.jsonl HOSTS [VFS_PER_HOST]")
+    fail("usage: sriov-audit-fixtures large-host OUTDIR [PFS [VFS_PER_PF]] | fleet OUT.jsonl HOSTS [VFS_PER_HOST] | consumer-host OUTDIR")
 }
 let output = arguments[1]
 if arguments[0] == "read-timing" {
@@ -36,6 +37,10 @@ if arguments[0] == "read-timing" {
 if FileManager.default.fileExists(atPath: output) { fail("\(output) exists; choose a new path") }
 do {
     switch arguments[0] {
+    case "consumer-host":
+        // The capture of the CLI tests' KVM and Kubernetes host: two guests on one VF, a pod, a pool.
+        try ConsumerFixtures.write(try ConsumerFixtures.exampleFiles(), to: output)
+        print("built \(output): igb/NVMe capture with libvirt, device plugin, kubelet and Nova files")
     case "large-host":
         let builder = LargeHostBuilder(pfs: arguments.count > 2 ? Int(arguments[2]) ?? 8 : 8,
                                        vfsPerPF: arguments.count > 3 ? Int(arguments[3]) ?? 128 : 128)

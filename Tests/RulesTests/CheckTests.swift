@@ -219,7 +219,7 @@ extension CheckTests {
 
     func testDefaultRulesFileEqualsTheBuiltInOne() throws {
         XCTAssertEqual(DefaultRules.yaml, try String(contentsOfFile: Fixtures.packageRoot + "/rules/default.yaml", encoding: .utf8))
-        XCTAssertEqual(try DefaultRules.ruleSet().rules.count, 10)
+        XCTAssertEqual(try DefaultRules.ruleSet().rules.count, 15)
     }
 }
 

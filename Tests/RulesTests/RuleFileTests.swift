@@ -8,14 +8,16 @@ final class RuleFileTests: XCTestCase {
 
     func testShippedRuleFilesParse() throws {
         let defaults = try RuleFileParser.parse(try String(contentsOfFile: rulesDirectory + "/default.yaml", encoding: .utf8), path: "default.yaml")
-        XCTAssertEqual(defaults.rules.count, 10)
+        XCTAssertEqual(defaults.rules.count, 15)
         XCTAssertEqual(defaults.rules.first?.check, .iommuEnabled)
         XCTAssertEqual(defaults.rules.first?.severity, .critical)
         XCTAssertEqual(defaults.rules.first { $0.id == "mac-unique-l2" }?.parameters, .macUnique(scope: .label("l2-domain"), withVLAN: false))
         XCTAssertEqual(Set(defaults.rules.map(\.id)).count, defaults.rules.count)
 
         let fleet = try RuleFileParser.parse(try String(contentsOfFile: rulesDirectory + "/examples/fleet-policy.yaml", encoding: .utf8), path: "fleet.yaml")
-        XCTAssertEqual(fleet.rules.count, 21)
+        XCTAssertEqual(fleet.rules.count, 27)
+        XCTAssertEqual(fleet.rules.first { $0.id == "dpdk-1g-pages" }?.parameters, .dpdkHugepages(sizeKB: 1048576, drivers: ["vfio-pci", "igb_uio", "uio_pci_generic"]))
+        XCTAssertEqual(fleet.rules.first { $0.id == "dpdk-spare-vfs" }?.parameters, .vfConsumer(allowIdle: true))
         // One floor per mlx5 device family: a major number names the family.
         let mlx = try XCTUnwrap(fleet.rules.first { $0.id == "cx6dx-firmware-floor" })
         XCTAssertEqual(mlx.selector.vendors, ["15b3"])

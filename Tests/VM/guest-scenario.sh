@@ -69,6 +69,32 @@ for i in $(seq 60); do
 done
 echo "links settled after $i s"
 
+# VF consumers as libvirt, the SR-IOV device plugin and the kubelet record them, naming this
+# guest's real VFs: guest-a runs with the igb VF on vfio-pci, guest-b is defined on the same VF
+# (the planted conflict), a pod holds igb VF 1, the NVMe VFs on vfio-pci are a device plugin pool,
+# and 16 huge pages are reserved for that pool's (SPDK/DPDK) users.
+if [ -n "$IGB" ] && [ -e "$IGB/virtfn2" ]; then
+  vf2=$(basename $(readlink -f $IGB/virtfn2)); VF1=$(basename $(readlink -f $IGB/virtfn1))
+  d=${vf2%%:*}; rest=${vf2#*:}; b=${rest%%:*}; rest=${rest#*:}; s=${rest%%.*}; f=${rest#*.}
+  A="domain='0x$d' bus='0x$b' slot='0x$s' function='0x$f'"
+  mkdir -p /etc/libvirt/qemu /run/libvirt/qemu /etc/pcidp /var/lib/kubelet/device-plugins
+  printf '%s\n' "<domain type='kvm'>" "  <name>guest-a</name>" "  <uuid>aaaaaaaa-0000-4000-8000-000000000001</uuid>" "  <devices>" \
+    "    <hostdev mode='subsystem' type='pci' managed='yes'>" "      <source>" "        <address $A/>" "      </source>" \
+    "    </hostdev>" "  </devices>" "</domain>" >/etc/libvirt/qemu/guest-a.xml
+  { echo "<domstatus state='running' reason='booted' pid='1'>"; cat /etc/libvirt/qemu/guest-a.xml; echo "</domstatus>"; } >/run/libvirt/qemu/guest-a.xml
+  printf '%s\n' "<domain type='kvm'>" "  <name>guest-b</name>" "  <uuid>bbbbbbbb-0000-4000-8000-000000000002</uuid>" "  <devices>" \
+    "    <interface type='hostdev' managed='yes'>" "      <mac address='02:00:00:00:10:03'/>" "      <source>" \
+    "        <address type='pci' $A/>" "      </source>" "    </interface>" "  </devices>" "</domain>" >/etc/libvirt/qemu/guest-b.xml
+  printf '%s\n' '{"resourceList": [' \
+    '  {"resourceName": "igb_vfs", "selectors": [{"vendors": ["8086"], "drivers": ["igbvf"]}]},' \
+    '  {"resourceName": "nvme_vfio", "deviceType": "accelerator", "selectors": [{"vendors": ["1b36"], "drivers": ["vfio-pci"]}]}' \
+    ']}' >/etc/pcidp/config.json
+  printf '{"Data":{"PodDeviceEntries":[{"PodUID":"c0ffee00-0000-4000-8000-000000000003","ContainerName":"app","ResourceName":"intel.com/igb_vfs","DeviceIDs":{"-1":["%s"]},"AllocResp":""}],"RegisteredDevices":{"intel.com/igb_vfs":["%s"]}},"Checksum":0}' \
+    "$VF1" "$VF1" >/var/lib/kubelet/device-plugins/kubelet_internal_checkpoint
+  echo 16 >/proc/sys/vm/nr_hugepages
+  echo "consumers written; huge pages: $(cat /proc/sys/vm/nr_hugepages)"
+fi
+
 O=/tmp/out; mkdir -p $O/tools
 T0=$(cut -d' ' -f1 /proc/uptime)
 sriov-audit collect --format json >$O/collect.json 2>$O/collect.err; echo $? >$O/collect.rc
