@@ -34,8 +34,8 @@ public enum ConsumerFixtures {
 
     /// A KVM and Kubernetes host with one planted conflict: guest QEMUGuest2 runs with the igb VF
     /// 0000:04:10.4, guest web-3 is defined on the same VF, a pod holds 04:10.2 from a device
-    /// plugin pool, and Nova has the Neutron guide's whitelist. (The CLI tests and the example
-    /// reports use it.)
+    /// plugin pool, Nova has the Neutron guide's whitelist, 384 of 512 huge pages are free. (The
+    /// CLI tests and the example reports use it.)
     public static func exampleFiles() throws -> [String: String] {
         let guest = retarget(try text("libvirt/hostdev-pci-address.xml"), to: ["0000:04:10.4"])
         let web3 = renamed(guest, name: "web-3", uuid: "11111111-2222-3333-4444-555555555555")
@@ -47,7 +47,7 @@ public enum ConsumerFixtures {
             "/var/lib/kubelet/device-plugins/kubelet_internal_checkpoint":
                 checkpoint(pod: "5f3c9a2e-0000-4000-8000-000000000001", container: "app", resource: "intel.com/igb", devices: ["0000:04:10.2"]),
             "/etc/nova/nova.conf": try text("openstack/nova.conf.neutron-guide"),
-        ]
+        ].merging(hugepages(total: 512, free: 384)) { a, _ in a }
     }
 
     /// The domain XML with its n-th `<source><address …/>` (in document order) pointing at `addresses[n]`.
