@@ -93,6 +93,14 @@ enum ReadOnlyFiles {
         }
     }
 
+    /// 0 when `path` is a regular file (a link to one counts), else the errno that says why not
+    /// (ENOENT for anything that is not a regular file): "absent" and "not allowed to look" differ.
+    static func regularFileStatus(_ path: String) -> Int32 {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return errno }
+        return info.st_mode & S_IFMT == S_IFREG ? 0 : ENOENT
+    }
+
     /// True when `path` exists, following symlinks.
     static func exists(_ path: String, in directory: Int32 = AT_FDCWD) -> Bool {
         var info = stat()

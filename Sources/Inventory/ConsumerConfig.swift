@@ -40,10 +40,14 @@ public struct PoolSelector: Codable, Sendable, Hashable {
     public var linkTypes: [String]?
     public var isRdma: Bool?
     public var needVhostNet: Bool?
+    /// Keys this selector selects by that the host view cannot evaluate (`isRdma: true`,
+    /// `vdpaType`, `pKeys`, `acpiIndexes`, `ddpProfiles`, `auxTypes`): its pool's members are then
+    /// only known to be among those the other keys take.
+    public var unsupported: [String]?
 
     public init(vendors: [String]? = nil, devices: [String]? = nil, drivers: [String]? = nil, pfNames: [String]? = nil,
                 rootDevices: [String]? = nil, pciAddresses: [String]? = nil, linkTypes: [String]? = nil,
-                isRdma: Bool? = nil, needVhostNet: Bool? = nil) {
+                isRdma: Bool? = nil, needVhostNet: Bool? = nil, unsupported: [String]? = nil) {
         self.vendors = vendors
         self.devices = devices
         self.drivers = drivers
@@ -53,6 +57,7 @@ public struct PoolSelector: Codable, Sendable, Hashable {
         self.linkTypes = linkTypes
         self.isRdma = isRdma
         self.needVhostNet = needVhostNet
+        self.unsupported = unsupported
     }
 }
 

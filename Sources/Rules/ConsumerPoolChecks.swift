@@ -4,8 +4,8 @@ import Inventory
 /// nothing, VFs two pools select (the plugin gives each to the first), ranges past the VFs a PF
 /// has, and kubelet checkpoint or device-info entries naming VFs that are gone or in another pool.
 enum PoolCheck {
-    /// The functions each pool takes, by pool position in the facts; a device already taken by
-    /// an earlier device-plugin pool is not taken again (the plugin's first-match rule).
+    /// The functions each pool's selectors take, by pool position in the facts (for a pool that
+    /// also selects by keys the host view cannot evaluate, the most it can take).
     static func members(_ v: ConsumerView) -> [Int: Set<PCIAddress>] {
         var result: [Int: Set<PCIAddress>] = [:]
         for (n, pool) in v.facts.pools.enumerated() {
@@ -36,14 +36,20 @@ enum PoolCheck {
         return f.vfIndex.map(indexes.contains) ?? false
     }
 
+    /// Whether a pool's members are known: none of its selectors selects by a key the host view
+    /// cannot evaluate (`isRdma`, `vdpaType`, …).
+    static func judgeable(_ pool: DevicePool) -> Bool { pool.selectors.allSatisfy { $0.unsupported == nil } }
+
     static func run(_ rule: Rule, _ v: ConsumerView) -> [Finding] {
         let kubernetes = v.facts.claims.contains { $0.kind == .kubernetesPod } || v.facts.devices.contains { $0.kind == .deviceInfo }
         guard !v.facts.pools.isEmpty || kubernetes else { return [] }
         var findings: [Finding] = []
         let taken = members(v)
+        // Devices a pool that cannot be judged may hold: which pool gets them first is unknown.
+        let uncertain = v.facts.pools.enumerated().filter { !judgeable($0.element) }.reduce(into: Set<PCIAddress>()) { $0.formUnion(taken[$1.offset] ?? []) }
         var firstPool: [PCIAddress: Int] = [:]
-        for (n, pool) in v.facts.pools.enumerated() where pool.kind == .devicePlugin {
-            for address in (taken[n] ?? []).sorted() {
+        for (n, pool) in v.facts.pools.enumerated() where pool.kind == .devicePlugin && judgeable(pool) {
+            for address in (taken[n] ?? []).sorted() where !uncertain.contains(address) {
                 if let earlier = firstPool[address] {
                     findings.append(rule.violation(host: v.name, bdf: address.description,
                         "\(address) is selected by \(v.facts.pools[earlier].name) and by the later \(pool.name): the device plugin gives it to \(v.facts.pools[earlier].name) only",
@@ -93,8 +99,8 @@ enum PoolCheck {
                     "the kubelet checkpoint gives \(claim.address) to \(claim.label), but no such device exists (stale after a reboot or VF re-creation)",
                     hint: "drain and restart the kubelet so that it rebuilds the checkpoint; check the pod's network",
                     evidence: ["resource": claim.resource ?? "", "source": claim.sources.first ?? ""]))
-            } else if let resource = claim.resource, poolNames.contains(resource), let first = firstPool[claim.address],
-                      v.facts.pools[first].name != resource {
+            } else if let resource = claim.resource, poolNames.contains(resource), !uncertain.contains(claim.address),
+                      let first = firstPool[claim.address], v.facts.pools[first].name != resource {
                 findings.append(rule.violation(host: v.name, bdf: claim.address.description,
                     "\(claim.label) holds \(claim.address) as \(resource), but the device plugin's configuration now puts it in \(v.facts.pools[first].name)",
                     hint: "the configuration changed under running pods: restart them after the device plugin",
@@ -109,7 +115,10 @@ enum PoolCheck {
             }
         }
         if findings.isEmpty {
-            findings.append(rule.pass(host: v.name, "\(v.facts.pools.count) pool(s), \(firstPool.count) device(s) each in one pool; checkpoint entries current"))
+            let unjudged = v.facts.pools.filter { !judgeable($0) }
+            let keys = Set(unjudged.flatMap { $0.selectors.flatMap { $0.unsupported ?? [] } }).sorted().joined(separator: ", ")
+            let note = unjudged.isEmpty ? "" : "; \(unjudged.count) select(s) also by \(keys), not judged past the other keys"
+            findings.append(rule.pass(host: v.name, "\(v.facts.pools.count) pool(s), \(firstPool.count) device(s) each in one pool; checkpoint entries current\(note)"))
         }
         return findings
     }

@@ -183,6 +183,19 @@ final class ConsumerCheckTests: XCTestCase {
         ])
     }
 
+    func testPoolsSelectingByRDMAAreNotJudgedPastTheOtherKeys() throws {
+        // The plugin also needs an RDMA device for the second pool; whether these VFs are RDMA
+        // capable is not in the host view, so no overlap is claimed.
+        let files = [config: ConsumerFixtures.devicePluginConfig([("igb", #"{"drivers": ["igbvf"]}"#),
+                                                                  ("igb_rdma", #"{"vendors": ["8086"], "isRdma": true}"#)])]
+        let found = try findings(pool, files)
+        XCTAssertEqual(found.map(\.status), [.pass], "\(found.map(\.message))")
+        XCTAssertEqual(found.first?.message, "2 pool(s), 0 device(s) each in one pool; checkpoint entries current; 1 select(s) also by isRdma, not judged past the other keys")
+        // An RDMA pool whose other keys take nothing still takes nothing.
+        let none = [config: ConsumerFixtures.devicePluginConfig([("mlx", #"{"vendors": ["15b3"], "isRdma": true}"#)])]
+        XCTAssertEqual(try violations(pool, none).map(\.message), ["device plugin resource intel.com/mlx (/etc/pcidp/config.json) selects no device on this host"])
+    }
+
     func testPoolsFindAPodHoldingAVFOfAnotherPool() throws {
         let files = [config: ConsumerFixtures.devicePluginConfig([("a", #"{"pfNames": ["eth1#0"]}"#), ("b", #"{"pfNames": ["eth1#1-2"]}"#)]),
                      checkpointPath: ConsumerFixtures.checkpoint(pod: "p1", container: "c", resource: "intel.com/a", devices: [vf1])]

@@ -43,7 +43,7 @@ public enum ConsumerFiles {
     public static func present(root: String) -> Found {
         var found = Found()
         for (path, kind) in files {
-            switch status(root + path) {
+            switch ReadOnlyFiles.regularFileStatus(root + path) {
             case 0: found.sources.append(ConsumerSource(path: path, kind: kind))
             case ENOENT, ENOTDIR: break
             case let code: found.unreadable.append((path, code))
@@ -60,17 +60,10 @@ public enum ConsumerFiles {
             }
             for name in entries.sorted() where suffixes.contains(where: name.hasSuffix) {
                 let path = directory + "/" + name
-                if status(root + path) == 0 { found.sources.append(ConsumerSource(path: path, kind: kind)) }
+                if ReadOnlyFiles.regularFileStatus(root + path) == 0 { found.sources.append(ConsumerSource(path: path, kind: kind)) }
             }
         }
         return found
-    }
-
-    /// 0 when `path` is a regular file (a link to one counts), else the errno that says why not.
-    private static func status(_ path: String) -> Int32 {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return errno }
-        return info.st_mode & S_IFMT == S_IFREG ? 0 : ENOENT
     }
 
     /// The huge page counter files under `root`: `/sys/kernel/mm/hugepages/hugepages-NkB/*` and

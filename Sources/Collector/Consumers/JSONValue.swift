@@ -14,7 +14,7 @@ public indirect enum JSONValue: Sendable, Hashable, Decodable {
     case number(Double)
     case string(String)
     case array([JSONValue])
-    /// Members in document order.
+    /// Members sorted by key (the decoder does not give document order; nothing read here needs it).
     case object([(String, JSONValue)])
 
     public static func == (a: JSONValue, b: JSONValue) -> Bool {
@@ -49,7 +49,6 @@ public indirect enum JSONValue: Sendable, Hashable, Decodable {
 
     public init(from decoder: any Decoder) throws {
         if let object = try? decoder.container(keyedBy: Key.self) {
-            // allKeys has no document order; JSON objects of these files are small, sort for stability.
             self = .object(try object.allKeys.sorted { $0.stringValue < $1.stringValue }.map { ($0.stringValue, try object.decode(JSONValue.self, forKey: $0)) })
             return
         }

@@ -49,11 +49,21 @@ public enum KubernetesParser {
             guard let b = value.bool else { throw ConsumerFileError(line: nil, reason: "\(place).\(key) is not true or false") }
             return b
         }
+        let isRdma = try flag("isRdma")
+        // Keys that select by facts the host view does not have (RDMA, vDPA, IB partitions, ACPI
+        // indexes, DDP profiles, auxiliary devices): kept by name, so the pool is not judged as if
+        // they were not there.
+        var unsupported = ["vdpaType", "pKeys", "acpiIndexes", "ddpProfiles", "auxTypes"].filter { key in
+            guard let value = object[key], !value.isNull else { return false }
+            if let items = value.array { return !items.isEmpty }
+            return value.string.map { !$0.isEmpty } ?? true
+        }
+        if isRdma == true { unsupported.insert("isRdma", at: 0) }
         let selector = PoolSelector(
             vendors: try list("vendors")?.map { $0.lowercased() }, devices: try list("devices")?.map { $0.lowercased() },
             drivers: try list("drivers"), pfNames: try list("pfNames"), rootDevices: try list("rootDevices"),
-            pciAddresses: try list("pciAddresses"), linkTypes: try list("linkTypes"), isRdma: try flag("isRdma"),
-            needVhostNet: try flag("needVhostNet"))
+            pciAddresses: try list("pciAddresses"), linkTypes: try list("linkTypes"), isRdma: isRdma,
+            needVhostNet: try flag("needVhostNet"), unsupported: unsupported.isEmpty ? nil : unsupported)
         for entry in (selector.pfNames ?? []) + (selector.rootDevices ?? []) {
             guard VFRange.parse(entry) != nil else {
                 throw ConsumerFileError(line: nil, reason: "\(place): '\(entry)' is not NAME or NAME#RANGES (e.g. ens1f0#0-3,5)")

@@ -11,9 +11,6 @@ public enum LibvirtParser {
         /// True when the file is a live status.
         public var isStatus: Bool
         public var claims: [VFConsumer]
-        /// Interfaces that take a VF from a hostdev network at start (`<interface type='network'>`):
-        /// network name, MAC and VLAN, for the live status to resolve.
-        public var networkInterfaces: [String]
     }
 
     /// The claims of one domain file. `path` is the file's path on the host.
@@ -31,7 +28,6 @@ public enum LibvirtParser {
         let instanceName = domain.child("metadata")?.children.first { $0.localName == "instance" }?
             .children.first { $0.localName == "name" }?.text
         var claims: [VFConsumer] = []
-        var networks: [String] = []
         for device in domain.child("devices")?.children ?? [] {
             let attachment: String
             var source: XMLElement?
@@ -44,14 +40,10 @@ public enum LibvirtParser {
                 attachment = "interface"
                 source = device.child("source")
             case ("interface", "network"):
-                // The VF is chosen from the network's pool at start; the status names it in <actual>.
-                if let actual = device.child("actual"), actual.attributes["type"] == "hostdev" {
-                    attachment = "interface"
-                    source = actual.child("source") ?? actual.child("hostdev")?.child("source")
-                } else {
-                    if let network = device.child("source")?.attributes["network"] { networks.append(network) }
-                    continue
-                }
+                // The VF is chosen from the network's pool at start; only the status names it, in <actual>.
+                guard let actual = device.child("actual"), actual.attributes["type"] == "hostdev" else { continue }
+                attachment = "interface"
+                source = actual.child("source") ?? actual.child("hostdev")?.child("source")
             default:
                 continue
             }
@@ -74,7 +66,7 @@ public enum LibvirtParser {
                 attachment: attachment, mac: device.child("mac")?.attributes["address"]?.trimmingWhitespace.lowercased(),
                 vlan: vlan, teaming: device.child("teaming")?.attributes["type"], instanceName: instanceName, sources: [path]))
         }
-        return Domain(name: name, uuid: uuid, isStatus: isStatus, claims: claims, networkInterfaces: networks)
+        return Domain(name: name, uuid: uuid, isStatus: isStatus, claims: claims)
     }
 
     /// A network file's hostdev pool; nil for networks of other forward modes.
