@@ -19,9 +19,9 @@ public struct VFConsumer: Codable, Sendable, Hashable {
     public var name: String
     /// The domain UUID (also the Nova instance UUID) or the pod UID.
     public var uuid: String?
-    /// true: the domain is running (libvirt's status file names it); false: defined but not
-    /// running (the status directory was read and does not name it); nil: unknown, and always nil
-    /// for pods (the checkpoint does not say whether a pod still runs).
+    /// true: the guest runs with this device (libvirt's status file of the domain lists it);
+    /// false: defined but not in use now (the status directory was read and does not list it);
+    /// nil: unknown, and always nil for pods (the checkpoint does not say whether a pod still runs).
     public var running: Bool?
     /// libvirt's `managed`: whether libvirt detaches the device from its host driver itself.
     public var managed: Bool?

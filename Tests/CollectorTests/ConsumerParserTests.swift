@@ -42,6 +42,19 @@ final class ConsumerParserTests: XCTestCase {
         XCTAssertEqual(d.claims.first?.running, true)
     }
 
+    /// Definition and status merge per domain and device: only a device the running guest holds runs.
+    func testRunningIsPerDevice() throws {
+        let both = ConsumerFixtures.retarget(try ConsumerFixtures.text("libvirt/net-virtio-teaming.xml"), to: ["0000:04:10.0", "0000:04:10.4"])
+        let live = ConsumerFixtures.retarget(try ConsumerFixtures.text("libvirt/net-virtio-teaming.xml"), to: ["0000:04:10.0", "0000:04:10.2"])
+        let domains = [try LibvirtParser.domain(both, path: "/etc/libvirt/qemu/QEMUGuest1.xml"),
+                       try LibvirtParser.domain(ConsumerFixtures.status(live), path: "/run/libvirt/qemu/QEMUGuest1.xml")]
+        let claims = ConsumerCollector.merge(domains: domains, statusKnown: true).sorted(by: VFConsumer.canonicalOrder)
+        XCTAssertEqual(claims.map(\.address), [a("0000:04:10.0"), a("0000:04:10.2"), a("0000:04:10.4")])
+        XCTAssertEqual(claims.map(\.running), [true, true, false], "10.4 is defined but the running guest does not hold it")
+        XCTAssertEqual(claims[0].sources, ["/etc/libvirt/qemu/QEMUGuest1.xml", "/run/libvirt/qemu/QEMUGuest1.xml"])
+        XCTAssertEqual(ConsumerCollector.merge(domains: [domains[0]], statusKnown: false).map(\.running), [nil, nil])
+    }
+
     func testLibvirtNetworks() throws {
         let list = try XCTUnwrap(try LibvirtParser.network(try ConsumerFixtures.text("libvirt/network-hostdev.xml"), path: "/n.xml", position: 0))
         XCTAssertEqual(list.kind, .libvirtNetwork)

@@ -69,6 +69,8 @@ struct ConsumerCollector {
                 inventory.sources.append(source)
             } catch {
                 log.add(.malformed, source.path + (error.line.map { ":\($0)" } ?? ""), "\(source.kind.rawValue): \(error.reason); not used")
+                // A status that cannot be read may be the running guest's: no guest is then "not running".
+                if source.kind == .libvirtStatus { statusDirectoryRead = false }
             }
         }
 
@@ -105,13 +107,14 @@ struct ConsumerCollector {
     }
 
     /// One claim per domain and address: a domain's definition and its live status name the same
-    /// VF; the status (what runs) wins where they differ.
+    /// VF; the status (what runs) wins where they differ. A claim runs when the status of its
+    /// domain lists that device: a device the definition names but the running guest does not hold
+    /// (unplugged, or added since it started) is not in use now.
     static func merge(domains: [LibvirtParser.Domain], statusKnown: Bool) -> [VFConsumer] {
-        let running = Set(domains.filter(\.isStatus).map { $0.uuid ?? $0.name })
+        let running = Set(domains.filter(\.isStatus).flatMap { d in d.claims.map { "\($0.owner)@\($0.address)" } })
         var claims = domains.sorted { $0.isStatus && !$1.isStatus }.flatMap(\.claims)
         for i in claims.indices {
-            let id = claims[i].uuid ?? claims[i].name
-            claims[i].running = running.contains(id) ? true : (statusKnown ? false : nil)
+            claims[i].running = running.contains("\(claims[i].owner)@\(claims[i].address)") ? true : (statusKnown ? false : nil)
         }
         return mergeSame(claims)
     }
