@@ -24,6 +24,9 @@ struct CollectCommand: ParsableCommand {
         discussion: """
             Read-only: nothing under /sys or /proc is written. Problems (unreadable files, malformed \
             values, VFs that vanish mid-scan) are printed as warnings and kept in the snapshot.
+            Who uses each VF is read too (libvirt guests, Kubernetes pods through the device plugin, \
+            Nova and Neutron, os-net-config, nmstate and NetworkManager, huge pages for DPDK): the \
+            table then has an OWNER column and a Consumers section.
             With --push URL the snapshot JSON is POSTed to a central receiver; what cannot be \
             delivered is spooled and re-sent by `push --flush` or the next run with --push.
             Exit status: 0 collected (even with warnings), 2 usage or input error, 3 collected but \
