@@ -21,6 +21,17 @@ public enum StoreText {
         return "History of \(hostname): \(entries.count) distinct snapshot(s)\n" + SnapshotText.table(rows).joined(separator: "\n") + "\n"
     }
 
+    /// The history table, then each snapshot's changes since the one before.
+    public static func history(_ hostname: String, _ history: [HistoryChanges]) -> String {
+        var out = self.history(hostname, history.map(\.snapshot))
+        for entry in history.dropFirst() {
+            out += "\nSnapshot \(entry.snapshot.snapshotID), first seen \(entry.snapshot.firstCollectedAt): "
+            out += entry.changes.isEmpty ? "no change in what is compared\n" : "\(entry.changes.count) change(s)\n"
+            for change in entry.changes { out += "  \(change.message)\n" }
+        }
+        return out
+    }
+
     public static func diff(_ hostname: String, from: HostSnapshot, to: HostSnapshot, _ changes: [Change]) -> String {
         var out = "Drift on \(hostname) from \(SnapshotText.iso8601(from.collectedAt)) to \(SnapshotText.iso8601(to.collectedAt)): "
         out += changes.isEmpty ? "no changes\n" : "\(changes.count) change(s)\n"

@@ -20,6 +20,12 @@ public struct HostSummary: Codable, Sendable, Equatable {
 }
 
 /// One entry of a host's history: a distinct content and when it was seen.
+/// A history entry and what changed since the entry before it.
+public struct HistoryChanges: Codable, Sendable, Equatable {
+    public var snapshot: HistoryEntry
+    public var changes: [Change]
+}
+
 public struct HistoryEntry: Codable, Sendable, Equatable {
     public var snapshotID: Int64
     public var firstCollectedAt: String
@@ -100,6 +106,20 @@ extension InventoryStore {
         try read { db in
             let observation = try self.observation(db, hostname, atOrBefore: time)
             return try SnapshotRebuilder.snapshot(db, observation: observation)
+        }
+    }
+
+    /// Each distinct snapshot of `hostname` (as ``history(of:)`` lists them) with what changed
+    /// since the one before it, in `diff`'s words (none for the first).
+    public func historyWithChanges(of hostname: String) throws -> [HistoryChanges] {
+        var previous: HostSnapshot?
+        return try history(of: hostname).map { entry in
+            guard let time = Timestamp.parse(entry.firstCollectedAt) else {
+                throw StoreError.corrupt("not a timestamp in the store: \(entry.firstCollectedAt)")
+            }
+            let snapshot = try self.snapshot(of: hostname, at: time)
+            defer { previous = snapshot }
+            return HistoryChanges(snapshot: entry, changes: previous.map { SnapshotDiff.changes(from: $0, to: snapshot) } ?? [])
         }
     }
 

@@ -68,10 +68,18 @@ struct HistoryCommand: ParsableCommand {
     @Argument(help: "The host name.") var host: String
     @OptionGroup var store: StoreOptions
     @Option(name: .long, help: "Output format: table or json.") var format: SnapshotFormat = .table
+    @Flag(name: .long, help: "Under the table, what changed at each snapshot since the one before, as `diff` says it (a VF now used by a guest, firmware, VLANs, ...).")
+    var changes = false
 
     func run() throws {
-        let entries = try store.open(readOnly: true).history(of: host)
-        Console.out(format == .json ? try jsonText(entries) : StoreText.history(host, entries))
+        let db = try store.open(readOnly: true)
+        if changes {
+            let history = try db.historyWithChanges(of: host)
+            Console.out(format == .json ? try jsonText(history) : StoreText.history(host, history))
+        } else {
+            let entries = try db.history(of: host)
+            Console.out(format == .json ? try jsonText(entries) : StoreText.history(host, entries))
+        }
     }
 }
 

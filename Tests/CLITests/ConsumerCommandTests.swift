@@ -60,6 +60,24 @@ final class ConsumerCommandTests: XCTestCase {
         XCTAssertTrue(html.contains("<td>vm web-3</td><td>libvirt-domain</td><td>not running</td><td><b class=\"conflict\""), html)
     }
 
+    /// `history --changes` and `diff` tell a guest's departure in words.
+    func testHistoryAndDiffShowConsumerChanges() throws {
+        let root = try host()
+        let db = Fixtures.temporaryDirectory("consumer-history") + "/inventory.db"
+        cleanup.append((db as NSString).deletingLastPathComponent)
+        XCTAssertEqual(try CLI.run(["collect", "--root", root, "--host", "kvm-7", "--store", "--db", db]).status, 0)
+        try FileManager.default.removeItem(atPath: root + "/files/etc/libvirt/qemu/web-3.xml")
+        XCTAssertEqual(try CLI.run(["collect", "--root", root, "--host", "kvm-7", "--store", "--db", db]).status, 0)
+        let history = try CLI.run(["history", "kvm-7", "--db", db, "--changes"])
+        XCTAssertEqual(history.status, 0, history.stderr)
+        XCTAssertTrue(history.stdout.contains(": 1 change(s)\n  VF 0000:04:10.4 no longer used by vm web-3\n"), history.stdout)
+        let diff = try CLI.run(["diff", "kvm-7", "--db", db])
+        XCTAssertTrue(diff.stdout.hasSuffix("1 change(s)\n  VF 0000:04:10.4 no longer used by vm web-3\n"), diff.stdout)
+        let json = try CLI.run(["history", "kvm-7", "--db", db, "--changes", "--format", "json"])
+        let entries = try JSONSerialization.jsonObject(with: json.stdoutData) as? [[String: Any]]
+        XCTAssertEqual((entries?.last?["changes"] as? [[String: Any]])?.map { $0["kind"] as? String }, ["consumerRemoved"])
+    }
+
     /// `capture` copies each consumer file verbatim under files/<host path> (here from a tree in
     /// place of `/`), keeps libvirt's empty status folder, and reads back the same consumers.
     func testCaptureCopiesTheConsumerFilesVerbatim() throws {

@@ -332,7 +332,7 @@ _sriov-audit_hosts() {
 
 _sriov-audit_history() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--changes --version -h --help)
     repeating_options=()
     non_repeating_options=(--db --db-password-file --format)
     __sriov-audit_offer_flags_options 1

@@ -172,6 +172,7 @@ _sriov-audit_history() {
         '--db[The inventory database\: an SQLite file (default\: /var/lib/sriov-audit/inventory.db for root, else ~/.local/share/sriov-audit/inventory.db) or a PostgreSQL URL postgres\://USER@HOST\:PORT/DATABASE?sslmode=....]:PATH|URL:'
         '--db-password-file[A file holding the PostgreSQL password (first line), when the URL has none; else PGPASSWORD is used.]:FILE:'
         '--format[Output format\: table or json.]:format:{__sriov-audit_complete "${___format[@]}"}'
+        '--changes[Under the table, what changed at each snapshot since the one before, as `diff` says it (a VF now used by a guest, firmware, VLANs, ...).]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
