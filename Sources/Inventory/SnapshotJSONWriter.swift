@@ -212,6 +212,26 @@ extension JSONTextWriter {
         endObject()
     }
 
+    /// A VF's consumer (one per claim; a host of many guests has as many): members in key order.
+    private mutating func vfConsumer(_ c: VFConsumer) {
+        beginObject()
+        member("address", c.address.description)
+        member("attachment", c.attachment)
+        member("instanceName", c.instanceName)
+        member("kind", c.kind.rawValue)
+        member("mac", c.mac)
+        member("managed", c.managed)
+        member("name", c.name)
+        member("numaNode", c.numaNode)
+        member("resource", c.resource)
+        member("running", c.running)
+        member("sources", strings: c.sources)
+        member("teaming", c.teaming)
+        member("uuid", c.uuid)
+        member("vlan", c.vlan)
+        endObject()
+    }
+
     private mutating func physicalFunction(_ p: PhysicalFunction) {
         beginObject()
         member("address", p.address.description)
@@ -233,7 +253,7 @@ extension JSONTextWriter {
                 w.key("config")
                 w.vfConfig(config)
             }
-            if !v.consumers.isEmpty { w.member("consumers", encodable: v.consumers) }
+            if !v.consumers.isEmpty { w.array("consumers", v.consumers) { $0.vfConsumer($1) } }
             w.member("driver", v.driver)
             w.member("effectiveMAC", v.effectiveMAC)
             w.member("index", v.index)

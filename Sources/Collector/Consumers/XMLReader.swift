@@ -45,9 +45,15 @@ public enum XMLReader {
         func fail(_ reason: String) -> XMLError { XMLError(line: line, column: i - lineStart + 1, reason: reason) }
 
         var atEnd: Bool { i >= bytes.count }
-        func peek(_ s: String) -> Bool {
-            let u = Array(s.utf8)
-            return i + u.count <= bytes.count && Array(bytes[i..<i + u.count]) == u
+        /// Whether the text at the cursor starts with `s` (compared byte by byte, no copies: it
+        /// runs for every character of a document).
+        func peek(_ s: StaticString) -> Bool {
+            let n = s.utf8CodeUnitCount
+            guard i + n <= bytes.count else { return false }
+            return s.withUTF8Buffer { literal in
+                for k in 0..<n where bytes[i + k] != literal[k] { return false }
+                return true
+            }
         }
 
         mutating func advance(_ n: Int = 1) {
@@ -57,12 +63,14 @@ public enum XMLReader {
             }
         }
 
-        mutating func skipSpace() { while !atEnd, [0x20, 0x09, 0x0a, 0x0d].contains(bytes[i]) { advance() } }
+        static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0a || b == 0x0d }
 
-        mutating func skip(until end: String, what: String) throws(XMLError) {
+        mutating func skipSpace() { while !atEnd, Self.isSpace(bytes[i]) { advance() } }
+
+        mutating func skip(until end: StaticString, what: String) throws(XMLError) {
             while !atEnd && !peek(end) { advance() }
             guard !atEnd else { throw fail("unterminated \(what)") }
-            advance(end.utf8.count)
+            advance(end.utf8CodeUnitCount)
         }
 
         /// Comments, processing instructions and the DOCTYPE before or after the root.
@@ -88,8 +96,12 @@ public enum XMLReader {
 
         mutating func name() throws(XMLError) -> String {
             let start = i
-            while !atEnd, !([0x20, 0x09, 0x0a, 0x0d, UInt8(ascii: "/"), UInt8(ascii: ">"), UInt8(ascii: "="),
-                             UInt8(ascii: "<"), UInt8(ascii: "'"), UInt8(ascii: "\"")].contains(bytes[i])) { advance() }
+            while !atEnd {
+                let b = bytes[i]
+                if Self.isSpace(b) || b == UInt8(ascii: "/") || b == UInt8(ascii: ">") || b == UInt8(ascii: "=") || b == UInt8(ascii: "<")
+                    || b == UInt8(ascii: "'") || b == UInt8(ascii: "\"") { break }
+                advance()
+            }
             guard i > start else { throw fail("a name was expected") }
             return String(decoding: bytes[start..<i], as: UTF8.self)
         }
