@@ -166,7 +166,7 @@ public struct Collector: Sendable {
         var interfaces = network.interfaces(log: &log)
         InterfaceDetails(sysfs: sysfs).complete(&interfaces, devices: scanned.map(\.device), network: network, log: &log)
         let functions = FunctionAssembler.physicalFunctions(scanned: scanned, interfaces: interfaces, log: &log)
-        let dpdkVFs = functions.contains { $0.virtualFunctions.contains { ["vfio-pci", "igb_uio", "uio_pci_generic"].contains($0.driver ?? "") } }
+        let dpdkVFs = functions.contains { $0.virtualFunctions.contains { AuditFacts.dpdkDrivers.contains($0.driver ?? "") } }
         let consumers = ConsumerCollector(root: consumerRoot).collect(dpdkVFs: dpdkVFs, log: &log)
         var snapshot = HostSnapshot(
             toolVersion: options.toolVersion, collectedAt: collectedAt, source: source, host: host, iommu: state,

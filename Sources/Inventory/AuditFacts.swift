@@ -301,6 +301,10 @@ extension AuditFacts {
         return driver == "vfio-pci" || driver.hasSuffix("vfio_pci") || driver.hasSuffix("vfio-pci")
     }
 
+    /// The drivers a DPDK (or SPDK) application binds a VF to, in the order `dpdk-hugepages`
+    /// lists them by default: the one list the collector, the checks and the rules parser use.
+    public static let dpdkDrivers = ["vfio-pci", "igb_uio", "uio_pci_generic"]
+
     public static func isZeroMAC(_ mac: String) -> Bool {
         mac.utf8.allSatisfy { $0 == UInt8(ascii: "0") || $0 == UInt8(ascii: ":") }
     }

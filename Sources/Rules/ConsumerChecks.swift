@@ -59,7 +59,7 @@ struct ConsumerView {
     /// The PF's first interface, for hints.
     func pfName(_ f: ConsumerFacts.Function) -> String { f.pfInterfaces.first ?? f.physicalFunction?.description ?? "PF" }
 
-    static let dpdkDrivers: Set<String> = ["vfio-pci", "igb_uio", "uio_pci_generic"]
+    static let dpdkDrivers = Set(AuditFacts.dpdkDrivers)
     static func isHostNetDriver(_ driver: String?) -> Bool {
         guard let driver else { return false }
         return !AuditFacts.isVFIO(driver) && !dpdkDrivers.contains(driver) && driver != "pci-stub"

@@ -292,7 +292,7 @@ public enum RuleFileParser {
         case .dpdkHugepages:
             let size = v["page-size-kb"].flatMap { count($0, "page-size-kb", &c) }
             if let size, size < 4, let n = v["page-size-kb"] { c.error(n, "`page-size-kb` is a huge page size in kB (2048, 1048576)") }
-            var drivers = ["vfio-pci", "igb_uio", "uio_pci_generic"]
+            var drivers = AuditFacts.dpdkDrivers
             if let n = v["drivers"] {
                 drivers = strings(n, "drivers", &c)
                 if drivers.isEmpty { c.error(n, "`drivers` is empty") }
