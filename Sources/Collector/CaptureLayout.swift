@@ -8,6 +8,9 @@
 ///     DIR/cmd/cmdline.txt, uname.txt     /proc/cmdline, uname -a
 ///     DIR/cmd/hostname.txt               optional
 ///     DIR/cmd/rtnetlink-getlink.bin      optional: the raw RTM_GETLINK dump (sriov-audit capture)
+///     DIR/cmd/rtnetlink-getlink-stats.bin  optional: the raw counter dump (IFLA_STATS64, IFLA_VF_STATS)
+///     DIR/cmd/devlink.bin                optional: the raw devlink replies (instances, info, eswitch)
+///     DIR/cmd/ethtool-k-IFNAME.txt       optional: ethtool -k IFNAME (offload features)
 ///     DIR/files/<absolute path>          the VF consumers' files (libvirt, kubelet, Nova, ...), verbatim
 ///
 /// or a copy of a host's file system tree, as ghw snapshots, sosreport-style copies and
@@ -46,12 +49,18 @@ public struct CaptureLayout: Sendable {
     public var cmdline: String { commandDirectory + "/cmdline.txt" }
     public var hostname: String { commandDirectory + "/hostname.txt" }
     public var rawNetlinkDump: String { commandDirectory + "/rtnetlink-getlink.bin" }
+    public var rawCounterDump: String { commandDirectory + "/rtnetlink-getlink-stats.bin" }
+    public var rawDevlink: String { commandDirectory + "/devlink.bin" }
     /// When the capture was taken (one ISO 8601 line): its snapshot carries this time, not the
     /// time it happened to be read.
     public var capturedAt: String { commandDirectory + "/captured-at.txt" }
 
     public func ethtoolInfo(_ interface: String) -> String {
         commandDirectory + "/ethtool-i-\(interface).txt"
+    }
+
+    public func ethtoolFeatures(_ interface: String) -> String {
+        commandDirectory + "/ethtool-k-\(interface).txt"
     }
 
     /// The folder's own name: the hostname of last resort.

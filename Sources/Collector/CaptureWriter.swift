@@ -87,6 +87,17 @@ public struct CaptureWriter {
             let children = ReadOnlyFiles.list(sysRoot + "/" + device).entries ?? []
             for attribute in Self.pciAttributes where children.contains(attribute) { try copy(device + "/" + attribute) }
             for child in children where child.hasPrefix("virtfn") { try copy(device + "/" + child) }
+            // Per-VF counters some drivers keep under the PF: a file of lines, or a folder.
+            if children.contains("sriov") {
+                for vf in ReadOnlyFiles.list(sysRoot + "/" + device + "/sriov").entries ?? [] {
+                    let stats = device + "/sriov/" + vf + "/stats"
+                    switch ReadOnlyFiles.kind(sysRoot + "/" + stats) {
+                    case .regular: try copy(stats)
+                    case .directory: try copyFlat(stats)
+                    default: break
+                    }
+                }
+            }
             for netdev in ReadOnlyFiles.list(sysRoot + "/" + device + "/net").entries ?? [] {
                 try copyFlat(device + "/net/" + netdev)
             }
@@ -156,6 +167,18 @@ public struct CaptureWriter {
         }
         // Whatever the kernel sent is kept, even a dump that could not be decoded: it is the evidence.
         if !raw.isEmpty { try store(raw, at: layout.rawNetlinkDump) }
+        var counters: [UInt8] = []
+        do {
+            _ = try NetlinkSocket.dumpCounters { _, buffer in counters += buffer }
+        } catch {
+            log.add(.unavailable, "rtnetlink", "counters: \(error)")
+        }
+        if !counters.isEmpty { try store(counters, at: layout.rawCounterDump) }
+        do {
+            try store(try DevlinkSocket.replies(), at: layout.rawDevlink)
+        } catch {
+            log.add(.unavailable, "devlink", "\(error)")
+        }
         // The netdevs sysfs lists too: a dump that failed must not cost the ethtool files.
         linkNames += netdevs.filter { !linkNames.contains($0) }
         let ethtool = EthtoolIoctl()
@@ -169,6 +192,9 @@ public struct CaptureWriter {
             case nil: continue
             }
             try store(Array(text.utf8), at: layout.ethtoolInfo(name))
+            if case .features(let features)? = ethtool?.features(name) {
+                try store(Array(EthtoolFeaturesText.render(name, features).utf8), at: layout.ethtoolFeatures(name))
+            }
         }
         try store(Array((Timestamp.storeText(Date()) + "\n").utf8), at: layout.capturedAt)
         try storeFile("/proc/cmdline", at: layout.cmdline)

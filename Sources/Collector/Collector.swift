@@ -166,6 +166,9 @@ public struct Collector: Sendable {
         var interfaces = network.interfaces(log: &log)
         InterfaceDetails(sysfs: sysfs).complete(&interfaces, devices: scanned.map(\.device), network: network, log: &log)
         let functions = FunctionAssembler.physicalFunctions(scanned: scanned, interfaces: interfaces, log: &log)
+        let counters = CounterAssembler(sysfs: sysfs).observation(netlink: network.counters(log: &log), interfaces: interfaces,
+                                                                  functions: functions, log: &log)
+        let devlink = network.devlink(log: &log)
         let dpdkVFs = functions.contains { $0.virtualFunctions.contains { AuditFacts.dpdkDrivers.contains($0.driver ?? "") } }
         let consumers = ConsumerCollector(root: consumerRoot).collect(dpdkVFs: dpdkVFs, log: &log)
         var snapshot = HostSnapshot(
@@ -174,6 +177,8 @@ public struct Collector: Sendable {
             physicalFunctions: functions, warnings: log.items
         )
         ConsumerPlacement.place(claims: consumers.claims, declarations: consumers.declarations, inventory: consumers.inventory, into: &snapshot)
+        snapshot.devlink = devlink
+        snapshot.counters = counters
         return snapshot
     }
 }

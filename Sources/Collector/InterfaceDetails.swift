@@ -1,7 +1,7 @@
 import Inventory
 
-/// Fills what rtnetlink does not carry: link speed (sysfs), the parent PCI device on kernels that
-/// predate IFLA_PARENT_DEV_*, and ethtool's driver information.
+/// Fills what rtnetlink does not carry: link speed and duplex (sysfs), the parent PCI device on
+/// kernels that predate IFLA_PARENT_DEV_*, ethtool's driver information and offload features.
 struct InterfaceDetails {
     let sysfs: Sysfs
 
@@ -30,7 +30,17 @@ struct InterfaceDetails {
                     }
                 }
             }
+            let duplexPath = "class/net/\(name)/duplex"
+            if sysfs.exists(duplexPath), case .contents(let bytes) = ReadOnlyFiles.read(sysfs.path(duplexPath)),
+               let text = SysfsValues.text(bytes), !text.isEmpty {
+                if ["full", "half", "unknown"].contains(text) {
+                    interfaces[i].duplex = text
+                } else {
+                    log.add(.malformed, sysfs.path(duplexPath), "unexpected value \(quoted(text))")
+                }
+            }
             interfaces[i].driverInfo = network.driverInfo(name, log: &log)
+            interfaces[i].features = network.features(name, log: &log)
             measureVFTable(&interfaces[i], log: &log)
         }
     }

@@ -13,6 +13,12 @@ import Inventory
 protocol NetworkSource {
     func interfaces(log: inout WarningLog) -> [NetworkInterface]
     func driverInfo(_ interface: String, log: inout WarningLog) -> DriverInfo?
+    /// The interface's offload features; nil when the driver does not answer or none were kept.
+    func features(_ interface: String, log: inout WarningLog) -> NetdevFeatures?
+    /// IFLA_STATS64 per link and IFLA_VF_STATS per VF; nil when no counters were read.
+    func counters(log: inout WarningLog) -> (links: [LinkCounters], vfs: [VFCounters])?
+    /// The devlink instances; nil when devlink could not be read.
+    func devlink(log: inout WarningLog) -> [DevlinkDevice]?
 }
 
 /// The running kernel: one RTM_GETLINK dump and ETHTOOL_GDRVINFO per interface.
@@ -42,6 +48,39 @@ struct LiveNetworkSource: NetworkSource {
             log.add(code == ENODEV ? .vanished : .unreadable, interface, "ETHTOOL_GDRVINFO: \(ReadOnlyFiles.describe(errno: code))")
             return nil
         }
+    }
+
+    func features(_ interface: String, log: inout WarningLog) -> NetdevFeatures? {
+        guard let ethtool else { return nil }
+        switch ethtool.features(interface) {
+        case .features(let features): return features
+        case .unsupported: return nil
+        case .failed(let code):
+            log.add(code == ENODEV ? .vanished : .unreadable, interface, "ETHTOOL_GFEATURES: \(ReadOnlyFiles.describe(errno: code))")
+            return nil
+        }
+    }
+
+    func counters(log: inout WarningLog) -> (links: [LinkCounters], vfs: [VFCounters])? {
+        do {
+            let dump = try NetlinkSocket.dumpCounters()
+            log.add(dump.problems)
+            return (dump.links, dump.vfs)
+        } catch {
+            log.add(.unavailable, "rtnetlink", "\(error); no traffic counters collected")
+            return nil
+        }
+    }
+
+    func devlink(log: inout WarningLog) -> [DevlinkDevice]? {
+        do {
+            return try DevlinkDecoder.decode(try DevlinkSocket.replies())
+        } catch let failure as DevlinkSocket.Failure where failure.unavailable {
+            log.add(.unavailable, "devlink", "\(failure); eswitch modes and devlink versions unknown")
+        } catch {
+            log.add(.unavailable, "devlink", "\(error); eswitch modes and devlink versions unknown")
+        }
+        return nil
     }
 }
 
@@ -93,6 +132,56 @@ struct CaptureNetworkSource: NetworkSource {
             log.add(.unreadable, path, ReadOnlyFiles.describe(errno: code))
             return nil
         }
+    }
+}
+
+extension CaptureNetworkSource {
+    func features(_ interface: String, log: inout WarningLog) -> NetdevFeatures? {
+        let path = layout.ethtoolFeatures(interface)
+        switch ReadOnlyFiles.read(path) {
+        case .contents(let bytes):
+            switch EthtoolFeaturesText.parse(String(decoding: bytes, as: UTF8.self)) {
+            case .features(let features): return features
+            case .unsupported: return nil
+            case .malformed(let why):
+                log.add(.malformed, path, why)
+                return nil
+            }
+        case .missing: return nil  // captures from before features were read
+        case .failed(let code):
+            log.add(.unreadable, path, ReadOnlyFiles.describe(errno: code))
+            return nil
+        }
+    }
+
+    func counters(log: inout WarningLog) -> (links: [LinkCounters], vfs: [VFCounters])? {
+        switch ReadOnlyFiles.read(layout.rawCounterDump, limit: 256 << 20) {
+        case .contents(let raw):
+            do {
+                let batch = try NetlinkLinkDecoder.decode(raw)
+                log.add(batch.problems.filter { $0.kind == .malformed }, in: layout.rawCounterDump)
+                return (batch.linkCounters, batch.vfCounters)
+            } catch {
+                log.add(.malformed, layout.rawCounterDump, "\(error); no traffic counters read")
+            }
+        case .missing: break
+        case .failed(let code): log.add(.unreadable, layout.rawCounterDump, ReadOnlyFiles.describe(errno: code))
+        }
+        return nil
+    }
+
+    func devlink(log: inout WarningLog) -> [DevlinkDevice]? {
+        switch ReadOnlyFiles.read(layout.rawDevlink, limit: 64 << 20) {
+        case .contents(let raw):
+            do {
+                return try DevlinkDecoder.decode(raw)
+            } catch {
+                log.add(.malformed, layout.rawDevlink, "\(error); eswitch modes and devlink versions unknown")
+            }
+        case .missing: break
+        case .failed(let code): log.add(.unreadable, layout.rawDevlink, ReadOnlyFiles.describe(errno: code))
+        }
+        return nil
     }
 }
 

@@ -10,7 +10,7 @@
 /// older versions are derived again from their snapshots.
 public struct AuditFacts: Sendable, Hashable {
     /// The derivation's version; stored facts of another version are re-derived.
-    public static let version = 4
+    public static let version = 5
 
     public var hostname: String
     public var kernelRelease: String?
@@ -30,6 +30,8 @@ public struct AuditFacts: Sendable, Hashable {
     public var isolation: Isolation
     /// What the VF-consumer checks read; nil when the snapshot has no consumer inventory.
     public var consumers: ConsumerFacts?
+    /// What the data-plane checks read (devlink, features, rates).
+    public var health: HealthFacts?
 
     public init(hostname: String, kernelRelease: String?, iommu: IOMMUState, pfs: [PF], netdevPFs: [NetdevPF], vfs: [VF],
                 interfaceMACs: [InterfaceMAC], incompleteTables: [IncompleteTable], isolation: Isolation) {
@@ -244,7 +246,8 @@ extension AuditFacts {
                 device: d.map { Device(vendorID: $0.vendorID, deviceID: $0.deviceID, subsystemVendorID: $0.subsystemVendorID,
                                        subsystemDeviceID: $0.subsystemDeviceID, deviceName: $0.deviceName, driver: $0.driver) },
                 hasDriverInfo: pf.driverInfo != nil, reportedDriver: pf.driverInfo?.driver,
-                firmware: pf.reportedFirmware, driverVersion: pf.reportedDriverVersion,
+                firmware: pf.reportedFirmware ?? snapshot.devlink(pf.address)?.runningFirmware.flatMap { VendorVersion.reported($0.version) },
+                driverVersion: pf.reportedDriverVersion,
                 numVFs: pf.numVFs, totalVFs: pf.totalVFs, presentVFs: pf.virtualFunctions.count))
             for vf in pf.virtualFunctions {
                 vfNetdevs.formUnion(vf.interfaces)
@@ -293,6 +296,7 @@ extension AuditFacts {
                   netdevPFs: netdevPFs, vfs: vfs, interfaceMACs: macs, incompleteTables: incomplete,
                   isolation: Isolation(subjects: subjects, groups: groups, memberDrivers: drivers))
         consumers = ConsumerFacts(snapshot: snapshot)
+        health = HealthFacts(snapshot: snapshot)
     }
 
     /// vfio-pci and its vendor variants (mlx5_vfio_pci, hisi_acc_vfio_pci, pds_vfio_pci, ...).

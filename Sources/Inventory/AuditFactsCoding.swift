@@ -55,6 +55,7 @@ extension AuditFacts {
         w.int(drivers.count)
         for (address, driver) in drivers { w.address(address); w.string(driver) }
         w.string(consumers?.encodedJSON())
+        w.string(health?.encodedJSON())
         return w.bytes
     }
 
@@ -102,6 +103,7 @@ extension AuditFacts {
         for _ in 0..<(try r.int()) { drivers[try r.address()] = try r.string() }
         isolation = Isolation(subjects: subjects, groups: groups, memberDrivers: drivers)
         if let json = try r.optionalString() { consumers = try ConsumerFacts(json: json) } else { consumers = nil }
+        if let json = try r.optionalString() { health = try HealthFacts(json: json) } else { health = nil }
         guard r.atEnd else { throw FactsDecodingError(reason: "\(r.remaining) bytes after the facts") }
     }
 }

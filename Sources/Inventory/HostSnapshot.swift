@@ -30,6 +30,11 @@ public struct HostSnapshot: Codable, Sendable, Hashable {
     /// Pools, Nova and Neutron settings, huge pages and claims that name no VF here; nil when
     /// the host had none of the consumer sources.
     public var consumers: ConsumerInventory?
+    /// Every devlink instance with its eswitch mode and versions; nil when devlink was not read
+    /// (a kernel without the family, a capture from before it was read), empty when it has none.
+    public var devlink: [DevlinkDevice]?
+    /// The traffic counters of this collection: an observation, outside the content digest.
+    public var counters: CounterObservation?
 
     public init(
         schemaVersion: Int = HostSnapshot.currentSchemaVersion, toolVersion: String, collectedAt: Date,
@@ -48,6 +53,11 @@ public struct HostSnapshot: Codable, Sendable, Hashable {
         self.interfaces = interfaces
         self.physicalFunctions = physicalFunctions
         self.warnings = warnings
+    }
+
+    /// The devlink instance of a PCI function, when devlink was read and has one.
+    public func devlink(_ address: PCIAddress) -> DevlinkDevice? {
+        devlink?.first { $0.bus == "pci" && $0.pciAddress == address }
     }
 
     public func device(_ address: PCIAddress) -> PCIDevice? {

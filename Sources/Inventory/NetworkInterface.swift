@@ -16,6 +16,11 @@ public struct NetworkInterface: Codable, Sendable, Hashable {
     public var carrier: Bool?
     /// Link speed in Mb/s from sysfs; nil when the link is down or the driver does not say.
     public var speedMbps: Int?
+    /// `full`, `half` or `unknown` from sysfs; nil when the link is down or the driver does not say.
+    public var duplex: String?
+    /// Offload features (ETHTOOL_GFEATURES); nil when the driver does not answer (or a capture
+    /// from before they were read).
+    public var features: NetdevFeatures?
     /// Link-layer type as `ip` names it (`ether`, `infiniband`, `loopback`, ...).
     public var linkType: String?
     /// The bus of the parent device (`pci`, `netdevsim`, ...), from IFLA_PARENT_DEV_BUS_NAME or sysfs.

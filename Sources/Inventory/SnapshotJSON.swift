@@ -15,6 +15,7 @@ extension HostSnapshot {
         var schemaVersion: Int?, toolVersion: String?, collectedAt: Date?, source: SnapshotSource?, host: HostInfo?
         var iommu: IOMMUState?, groups: [IOMMUGroup]?, devices: [PCIDevice]?, interfaces: [NetworkInterface]?
         var pfs: [PhysicalFunction]?, warnings: [CollectionWarning]?, consumers: ConsumerInventory?
+        var devlink: [DevlinkDevice]?, counters: CounterObservation?
         try r.object { r, key in
             switch key {
             case "schemaVersion": schemaVersion = try r.int()
@@ -32,6 +33,8 @@ extension HostSnapshot {
             case "physicalFunctions": pfs = try r.array { try PhysicalFunction(json: &$0) }
             case "warnings": warnings = try r.array { try CollectionWarning(json: &$0) }
             case "consumers": consumers = r.consumeNull() ? nil : try r.decoded(ConsumerInventory.self)
+            case "devlink": devlink = r.consumeNull() ? nil : try r.decoded([DevlinkDevice].self)
+            case "counters": counters = r.consumeNull() ? nil : try r.decoded(CounterObservation.self)
             default: try r.skipValue()
             }
         }
@@ -44,6 +47,8 @@ extension HostSnapshot {
             physicalFunctions: try need(pfs, "physicalFunctions", r), warnings: try need(warnings, "warnings", r)
         )
         self.consumers = consumers
+        self.devlink = devlink
+        self.counters = counters
     }
 }
 
@@ -259,6 +264,8 @@ extension NetworkInterface {
             case "adminUp": adminUp = try r.bool()
             case "carrier": i.carrier = try r.optionalBool()
             case "speedMbps": i.speedMbps = try r.optionalInt()
+            case "duplex": i.duplex = try r.optionalString()
+            case "features": i.features = r.consumeNull() ? nil : try r.decoded(NetdevFeatures.self)
             case "linkType": i.linkType = try r.optionalString()
             case "parentBus": i.parentBus = try r.optionalString()
             case "parentDevice": i.parentDevice = try r.optionalString()

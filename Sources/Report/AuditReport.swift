@@ -65,6 +65,27 @@ public struct AuditReport: Codable, Sendable {
         /// The guests and pods that use the host's devices, with the devices each claims; absent
         /// when the host's consumer sources were not read.
         public var consumers: [Consumer]?
+        /// Each VF's counters at the audited observation; absent when none were read.
+        public var vfCounters: [VFCounterSample]?
+        /// PF interfaces whose offload features differ from the PFs of the same model, driver and
+        /// firmware; absent when no `offload-aligned` rule ran.
+        public var featureDrift: Int?
+    }
+
+    /// One VF's counters, as the PF reported them at the audited observation.
+    public struct VFCounterSample: Codable, Sendable, Hashable {
+        /// The VF's PCI address, or `PFINTERFACE#INDEX` for a VF that has none (netdevsim).
+        public var vf: String
+        public var pfInterface: String
+        public var index: Int
+        /// `netlink` or `sysfs`.
+        public var source: String
+        public var rxPackets: UInt64?
+        public var txPackets: UInt64?
+        public var rxBytes: UInt64?
+        public var txBytes: UInt64?
+        public var rxDropped: UInt64?
+        public var txDropped: UInt64?
     }
 
     /// A consumer (libvirt guest, OpenStack instance, pod) and the PCI functions it claims.

@@ -55,6 +55,12 @@ public enum PrometheusText {
                 ], 1)
             }
         }
+        out += vfCounterFamilies(report)
+        let drifting = report.hosts.filter { $0.featureDrift != nil }
+        if !drifting.isEmpty {
+            out += family("sriov_audit_offload_drift_interfaces", "PF interfaces whose offload features differ from the PFs of the same model, driver and firmware (offload-aligned).")
+            for host in drifting { out += sample("sriov_audit_offload_drift_interfaces", [("host", host.name)], Double(host.featureDrift ?? 0)) }
+        }
         out += family("sriov_audit_hosts_audited", "Hosts the last audit covered.")
         out += sample("sriov_audit_hosts_audited", [], Double(report.hosts.count))
         out += family("sriov_audit_rules_loaded", "Rules in the rules file the last audit ran.")
@@ -74,6 +80,35 @@ public enum PrometheusText {
             + sample("sriov_audit_last_run_timestamp_seconds", [], time.timeIntervalSince1970.rounded())
             + family("sriov_audit_last_run_success", "1 when the last audit run completed (whatever its verdict), 0 when it could not run.")
             + sample("sriov_audit_last_run_success", [], success ? 1 : 0)
+    }
+
+    /// Each VF's counters as Prometheus counters (`_total`), labelled by host, PF interface and
+    /// VF (its PCI address): bounded by the inventory, like every other series here.
+    private static func vfCounterFamilies(_ report: AuditReport) -> String {
+        let hosts = report.hosts.filter { !($0.vfCounters ?? []).isEmpty }
+        guard !hosts.isEmpty else { return "" }
+        let series: [(String, String, KeyPath<AuditReport.VFCounterSample, UInt64?>)] = [
+            ("sriov_audit_vf_rx_packets_total", "Packets the VF received, as its PF reports them.", \.rxPackets),
+            ("sriov_audit_vf_tx_packets_total", "Packets the VF sent, as its PF reports them.", \.txPackets),
+            ("sriov_audit_vf_rx_bytes_total", "Bytes the VF received.", \.rxBytes),
+            ("sriov_audit_vf_tx_bytes_total", "Bytes the VF sent.", \.txBytes),
+            ("sriov_audit_vf_rx_dropped_total", "Received packets the PF dropped for the VF.", \.rxDropped),
+            ("sriov_audit_vf_tx_dropped_total", "Packets the VF sent that were dropped.", \.txDropped),
+        ]
+        var out = ""
+        for (name, help, path) in series {
+            var samples = ""
+            for host in hosts {
+                for c in host.vfCounters ?? [] {
+                    if let value = c[keyPath: path] {
+                        samples += sample(name, [("host", host.name), ("pf_interface", c.pfInterface), ("vf", c.vf)], Double(value))
+                    }
+                }
+            }
+            guard !samples.isEmpty else { continue }
+            out += "# HELP \(name) \(help)\n# TYPE \(name) counter\n" + samples
+        }
+        return out
     }
 
     private static func family(_ name: String, _ help: String) -> String {

@@ -59,6 +59,14 @@ public struct ReportBuilder {
         let hosts = outcome.subjects.map { subject in
             var host = Self.facts(subject, pfs: outcome.pfFacts[subject.snapshotID] ?? [])
             host.consumers = outcome.consumers[subject.snapshotID].map(Self.consumers)
+            if let counters = outcome.counters[subject.seq], !counters.vfs.isEmpty {
+                host.vfCounters = counters.vfs.map {
+                    AuditReport.VFCounterSample(vf: $0.address?.description ?? "\($0.interface)#\($0.index)", pfInterface: $0.interface, index: $0.index,
+                                                source: $0.source, rxPackets: $0.rxPackets, txPackets: $0.txPackets, rxBytes: $0.rxBytes,
+                                                txBytes: $0.txBytes, rxDropped: $0.rxDropped, txDropped: $0.txDropped)
+                }
+            }
+            host.featureDrift = outcome.featureDrift[subject.seq]
             return host
         }
         var counts: [String: (pass: Int, warn: Int, fail: Int, blocking: Int)] = [:]

@@ -23,7 +23,7 @@ public enum SnapshotText {
 
         for pf in snapshot.physicalFunctions {
             out.append("")
-            out.append(pfLine(pf, device: snapshot.device(pf.address)))
+            out.append(pfLine(pf, device: snapshot.device(pf.address), devlink: snapshot.devlink(pf.address)))
             guard !pf.virtualFunctions.isEmpty else { continue }
             // OWNER only when the consumer sources were read: without them "-" would read as "unused".
             let owners = snapshot.consumers != nil
@@ -74,7 +74,7 @@ public enum SnapshotText {
         return line
     }
 
-    static func pfLine(_ pf: PhysicalFunction, device: PCIDevice?) -> String {
+    static func pfLine(_ pf: PhysicalFunction, device: PCIDevice?, devlink: DevlinkDevice? = nil) -> String {
         var line = "PF \(pf.address)"
         if let device {
             line += "  \(device.modelName)"
@@ -86,6 +86,13 @@ public enum SnapshotText {
         line += "  VFs \(num)/\(total)"
         if !pf.interfaces.isEmpty { line += "  " + pf.interfaces.joined(separator: ",") }
         if pf.source != "sysfs" { line += "  (from \(pf.source))" }
+        if let devlink {
+            if pf.driverInfo.flatMap({ VendorVersion.reported($0.firmwareVersion) }) == nil, let fw = devlink.runningFirmware {
+                line += "  fw \(fw.version) (devlink \(fw.component))"
+            }
+            if let mode = devlink.eswitchMode { line += "  eswitch \(mode)" }
+            for p in devlink.pendingVersions { line += "  \(p.name) \(p.stored) flashed, \(p.running) running (reset pending)" }
+        }
         return line
     }
 

@@ -18,7 +18,7 @@ import Foundation
 public struct AuditEngine: Sendable {
     /// The checks' own version: bump it when a check's logic or wording changes, so results kept
     /// by an older build are worked out again instead of reused.
-    public static let checksVersion = 3
+    public static let checksVersion = 4
 
     public let rules: RuleSet
     /// What per-host results are kept under: the checks' version, the facts' version and the
@@ -46,6 +46,12 @@ public struct AuditEngine: Sendable {
         public var pfFacts: [Int64: [PFFact]]
         /// The claims of guests and pods per snapshot, for reports that list VFs by consumer.
         public var consumers: [Int64: [VFConsumer]] = [:]
+        /// Each audited host's counters at the audited observation, by subject position: what
+        /// reports show as VF counters.
+        public var counters: [Int: CounterObservation] = [:]
+        /// Per host (subject position), the PF interfaces whose offload features differ from
+        /// their group's; empty when no `offload-aligned` rule ran.
+        public var featureDrift: [Int: Int] = [:]
         /// Hosts whose per-host results were worked out in this run (the rest were kept ones).
         public var evaluated: Int
         /// Where the time went, phase by phase (`SRIOV_AUDIT_TIMING=1` prints them).
@@ -162,10 +168,36 @@ public struct AuditEngine: Sendable {
             byRule[position] = try FleetRule(rule: rule, subjects: subjects, pfFacts: pfFacts, store: store).findings(direct: byRule[position])
             clock.lap("fleet check \(rule.id)")
         }
+        // The data plane: features compared across hosts, counters between observations.
+        var drift: [Int: Int] = [:]
+        let featureRules = rules.rules.indices.filter { rules.rules[$0].check == .offloadAligned }
+        if !featureRules.isEmpty {
+            let features = try store.interfaceFeatures(of: Array(Set(subjects.map(\.snapshotID))))
+            for position in featureRules {
+                guard case .offloadAligned(let scope, _, _) = rules.rules[position].parameters else { continue }
+                let result = OffloadRule(rule: rules.rules[position], scope: scope, subjects: subjects, pfFacts: pfFacts, features: features)
+                    .findings(direct: byRule[position])
+                byRule[position] = result.findings
+                for (seq, n) in result.drift { drift[seq, default: 0] += n }
+                for subject in subjects where drift[subject.seq] == nil { drift[subject.seq] = 0 }
+            }
+            clock.lap("offload-aligned")
+        }
+        let observed = subjects.map { ($0.snapshotID, $0.collectedAt) }
+        // Two observations per host only when a rule compares them; reports need the current one.
+        let histories = rules.rules.contains { $0.check == .vfCounters } ? try store.counterHistories(observed) : [:]
+        for (position, rule) in rules.rules.enumerated() {
+            guard case .vfCounters(let drop, let error, let minimum) = rule.parameters else { continue }
+            let check = CounterRule(rule: rule, maxDropRatio: drop, maxErrorRatio: error, minPackets: minimum)
+            byRule[position] = subjects.flatMap { check.findings($0, histories[$0.seq], pfFacts[$0.snapshotID] ?? []) }
+        }
+        clock.lap("counters")
         let consumers = try store.consumerClaims(of: Array(Set(subjects.map(\.snapshotID))))
         clock.lap("read consumer claims")
         var outcome = Outcome(subjects: subjects, findings: Array(byRule.joined()), pfFacts: pfFacts, evaluated: missing.count, phases: clock.laps)
         outcome.consumers = consumers
+        outcome.counters = histories.isEmpty ? try store.currentCounters(observed) : histories.compactMapValues(\.current)
+        outcome.featureDrift = drift
         return outcome
     }
 }

@@ -123,6 +123,8 @@ enum HostChecks {
             }
         case (.vfConsumer, _), (.consumerConfig, _), (.devicePluginPool, _), (.novaDeviceSpec, _), (.dpdkHugepages, _):
             return ConsumerChecks.run(rule, host)
+        case (.firmwarePending, _), (.eswitchMode, _), (.vfRate, _), (.migrationReady, _), (.offloadAligned, _):
+            return HealthChecks.run(rule, host)
         default:
             return []
         }

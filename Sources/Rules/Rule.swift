@@ -27,6 +27,12 @@ public enum CheckKind: String, Sendable, Hashable, Codable, CaseIterable {
     case devicePluginPool = "device-plugin-pool"
     case novaDeviceSpec = "nova-device-spec"
     case dpdkHugepages = "dpdk-hugepages"
+    case vfCounters = "vf-counters"
+    case offloadAligned = "offload-aligned"
+    case vfRate = "vf-rate"
+    case firmwarePending = "firmware-pending"
+    case eswitchMode = "eswitch-mode"
+    case migrationReady = "migration-ready"
 }
 
 /// Where a rule was written: for error messages and for SARIF locations.
@@ -104,6 +110,15 @@ public enum CheckParameters: Sendable, Hashable {
     case vfConsumer(allowIdle: Bool)
     case consumerConfig(reportStale: Bool)
     case dpdkHugepages(sizeKB: Int?, drivers: [String])
+    /// Drops (and errors, on PF links) per packet since the previous observation; intervals
+    /// with fewer than `minPackets` packets are not judged (a handful of drops is noise).
+    case vfCounters(maxDropRatio: Double, maxErrorRatio: Double, minPackets: Int)
+    /// Feature sets compared per model/driver/firmware within `scope`; `require` must be on,
+    /// `forbid` off, on every selected PF interface.
+    case offloadAligned(scope: Scope, require: [String], forbid: [String])
+    /// `max-tx-rate` (Mb/s) required within `range` on every selected VF when given.
+    case vfRate(maxTxRate: ClosedRange<Int>?)
+    case eswitchMode(mode: String)
 }
 
 /// When an all-zero VF MAC is a finding.

@@ -97,6 +97,8 @@ public enum RuleFileParser {
         .driverFirmwareCompat: ["matrix"],
         .vfConsumer: ["allow-idle"], .consumerConfig: ["stale-settings"], .devicePluginPool: [], .novaDeviceSpec: [],
         .dpdkHugepages: ["page-size-kb", "drivers"],
+        .vfCounters: ["max-drop-ratio", "max-error-ratio", "min-packets"], .offloadAligned: ["scope", "require", "forbid"],
+        .vfRate: ["max-tx-rate"], .firmwarePending: [], .eswitchMode: ["mode"], .migrationReady: [],
     ]
 
     private static func parseRule(_ node: Node, _ c: inout Context) -> Rule? {
@@ -136,6 +138,8 @@ public enum RuleFileParser {
                 let hint = Suggestion.closest(to: n.string ?? "", among: Severity.allCases.map(\.rawValue)).map { "did you mean `\($0)`? " } ?? ""
                 c.error(n, "unknown severity `\(n.string ?? "?")` (\(hint)info, low, medium, high, critical)")
             }
+        } else if check == .migrationReady {
+            severity = .low  // a guest that cannot move is a planning fact, not an outage
         } else {
             c.error(node, "rule \(id.map { "`\($0)` " } ?? "")has no `severity`")
         }
@@ -298,17 +302,19 @@ public enum RuleFileParser {
                 if drivers.isEmpty { c.error(n, "`drivers` is empty") }
             }
             return .dpdkHugepages(sizeKB: size, drivers: drivers)
+        case .vfCounters, .offloadAligned, .vfRate, .firmwarePending, .eswitchMode, .migrationReady:
+            return parseHealthParameters(check, v, rule, &c)
         }
     }
 
     // MARK: - scalars
 
-    private static func scalar(_ n: Node, _ name: String, _ c: inout Context) -> String? {
+    static func scalar(_ n: Node, _ name: String, _ c: inout Context) -> String? {
         guard case .scalar(let s) = n else { c.error(n, "`\(name)` is a single value"); return nil }
         return s.string
     }
 
-    private static func strings(_ n: Node, _ name: String, _ c: inout Context) -> [String] {
+    static func strings(_ n: Node, _ name: String, _ c: inout Context) -> [String] {
         switch n {
         case .scalar(let s): return [s.string]
         case .sequence(let list):
@@ -334,12 +340,12 @@ public enum RuleFileParser {
         }
     }
 
-    private static func count(_ n: Node, _ name: String, _ c: inout Context) -> Int? {
+    static func count(_ n: Node, _ name: String, _ c: inout Context) -> Int? {
         guard let value = n.string.flatMap({ Int($0) }), value >= 0 else { c.error(n, "`\(name)` is a whole number, 0 or more"); return nil }
         return value
     }
 
-    private static func bool(_ n: Node, _ name: String, _ c: inout Context) -> Bool? {
+    static func bool(_ n: Node, _ name: String, _ c: inout Context) -> Bool? {
         switch n.string {
         case "true", "yes", "on": return true
         case "false", "no", "off": return false
@@ -347,7 +353,7 @@ public enum RuleFileParser {
         }
     }
 
-    private static func scope(_ n: Node?, default value: Scope, _ c: inout Context) -> Scope {
+    static func scope(_ n: Node?, default value: Scope, _ c: inout Context) -> Scope {
         guard let n else { return value }
         switch n.string {
         case "host": return .host

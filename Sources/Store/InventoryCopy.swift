@@ -26,9 +26,12 @@ extension InventoryStore {
         ("nova_pci_specs", "snapshot_id, seq", true), ("neutron_devices", "snapshot_id, seq", true),
         ("sriov_declarations", "snapshot_id, seq", true), ("declared_vfs", "snapshot_id, declaration, vf_index", true),
         ("hugepages", "snapshot_id, seq", true),
+        ("health_sources", "snapshot_id, source", true), ("interface_features", "snapshot_id, interface", true),
+        ("devlink_devices", "snapshot_id, seq", true), ("devlink_versions", "snapshot_id, device_seq, kind, position", true),
         ("audit_facts", "snapshot_id", true), ("fact_pfs", "snapshot_id, owner", true), ("fact_vfs", "snapshot_id, position", true),
         ("fact_interface_macs", "snapshot_id, position", true), ("fact_macs", "snapshot_id, position, mac", true),
         ("observations", "host_id, collected_at", false),
+        ("link_counters", "host_id, collected_at, seq", false), ("vf_counters", "host_id, collected_at, seq", false),
         ("tokens", "id", false), ("token_labels", "token_id, key", false), ("host_reports", "id", false),
     ]
 
@@ -76,7 +79,7 @@ extension InventoryStore {
                     done += ids.count
                     progress(done, snapshotIDs.count)
                 }
-                for table in ["observations", "tokens", "token_labels", "host_reports"] {
+                for table in ["observations", "link_counters", "vf_counters", "tokens", "token_labels", "host_reports"] {
                     let order = Self.copiedTables.first { $0.name == table }?.order ?? "1"
                     try copy(table, where: "", [], order: order)
                 }

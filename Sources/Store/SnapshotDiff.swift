@@ -9,6 +9,7 @@ public struct Change: Codable, Sendable, Equatable {
         case linkChanged, kernelChanged, commandLineChanged, interfaceMACChanged
         case consumerAdded, consumerRemoved, consumerStateChanged, consumerSourcesChanged
         case poolChanged, deviceSpecChanged, declarationChanged, hugepagesChanged
+        case featuresChanged, eswitchModeChanged, devlinkVersionChanged
     }
 
     public var kind: Kind
@@ -110,6 +111,7 @@ public enum SnapshotDiff {
             add(.interfaceMACChanged, address.description, was.mac, i.mac, "MAC of \(i.name) on \(address) \(text(was.mac)) → \(text(i.mac))")
         }
         ConsumerDiff.changes(from: old, to: new, add: add)
+        HealthDiff.changes(from: old, to: new, add: add)
         return out
     }
 

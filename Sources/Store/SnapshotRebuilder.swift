@@ -156,6 +156,9 @@ enum SnapshotRebuilder {
 
         var consumers: [Int64: ConsumerRows.Gathered] = [:]
         try ConsumerRows.read(each, into: &consumers)
+        var health: [Int64: HealthRows.Gathered] = [:]
+        try HealthRows.read(each, into: &health)
+        let counters = try HealthRows.counters(db, observations: observations.map { ($0.hostname, $0.collectedAt) })
 
         return try observations.map { o in
             guard let header = headers[o.snapshotID] else {
@@ -174,6 +177,8 @@ enum SnapshotRebuilder {
                 warnings: (warnings[id] ?? []).sorted { $0.seq < $1.seq }.map(\.warning)
             )
             consumers[id]?.place(into: &snapshot)
+            health[id]?.place(into: &snapshot)
+            snapshot.counters = counters[o.hostname + "\u{0}" + o.collectedAt]
             return snapshot
         }
     }

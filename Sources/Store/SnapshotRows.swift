@@ -19,6 +19,9 @@ public struct SnapshotRows: Sendable {
     /// The snapshot's audit facts as rows: derived here, on the thread that prepares the
     /// snapshot, and written with it. Not part of the content digest.
     var facts: FactRows
+    /// The observation's traffic counters: written beside the observation, never part of the
+    /// content or its digest.
+    var counters: (links: [[SQLValue]], vfs: [[SQLValue]])
 
     static let headerColumns = [
         "schema_version", "kernel_release", "kernel_cmdline", "iommu_enabled", "iommu_units",
@@ -53,7 +56,7 @@ public struct SnapshotRows: Sendable {
     static let shortfallColumns = ["interface", "expected", "expected_source", "received"]
     /// Tables added after the first schema: each enters the digest only when it has rows, so a
     /// snapshot without such content keeps the digest it was stored under.
-    static let laterTables: Set<String> = Set(["vf_table_shortfalls"] + ConsumerRows.tables.map(\.name))
+    static let laterTables: Set<String> = Set(["vf_table_shortfalls"] + ConsumerRows.tables.map(\.name) + HealthRows.tables.map(\.name))
     static let groupColumns = ["group_id", "type", "name", "members", "other_members", "member_count"]
     static let warningColumns = ["seq", "kind", "subject", "message"]
 
@@ -125,6 +128,11 @@ public struct SnapshotRows: Sendable {
         for (definition, rows) in zip(ConsumerRows.tables, ConsumerRows.rows(snapshot)) {
             tables.append(Table(name: definition.name, columns: definition.columns, rows: rows))
         }
+
+        for (definition, rows) in zip(HealthRows.tables, HealthRows.rows(snapshot)) {
+            tables.append(Table(name: definition.name, columns: definition.columns, rows: rows))
+        }
+        counters = HealthRows.counterRows(snapshot.counters)
 
         var hasher = ContentHasher()
         hasher.add(header)

@@ -116,6 +116,16 @@ extension InventoryStore {
             try db.execute(statement, [.int(hostID), .text(collectedAt), .int(snapshotID), .text(snapshot.toolVersion),
                                        .text(snapshot.source.kind.rawValue), SQLValue(snapshot.source.path)])
         }
+        // The counters belong to this observation, whatever content it saw.
+        let observation: [SQLValue] = [.int(hostID), .text(collectedAt)]
+        if !rows.counters.links.isEmpty {
+            try db.insertRows(table: "link_counters", columns: ["host_id", "collected_at"] + HealthRows.linkCounterColumns,
+                              prefix: observation, rows: rows.counters.links)
+        }
+        if !rows.counters.vfs.isEmpty {
+            try db.insertRows(table: "vf_counters", columns: ["host_id", "collected_at"] + HealthRows.vfCounterColumns,
+                              prefix: observation, rows: rows.counters.vfs)
+        }
         return outcome
     }
 

@@ -18,6 +18,7 @@ enum StoreSchema {
         ("v4-millisecond-times", v4),
         ("v5-audit-facts", v5),
         ("v6-vf-consumers", ConsumerRows.ddl),
+        ("v7-vf-health", HealthRows.ddl),
     ]
 
     /// PF interfaces whose VF table is partial (``VFTableShortfall``). Its own table, not columns

@@ -16,7 +16,8 @@ struct CaptureCommand: ParsableCommand {
         discussion: """
             The folder holds the sysfs subset the collector reads (symlinks kept, config and resource \
             files included, so `lspci -A linux-sysfs -O sysfs.path=OUTDIR/sysfs/sys/bus/pci -vvv` works), \
-            the raw rtnetlink link dump, `ethtool -i` per interface, uname, cmdline and hostname, \
+            the raw rtnetlink link dump and counter dump, the raw devlink replies, `ethtool -i` and \
+            the offload features (`ethtool -k` lines) per interface, uname, cmdline and hostname, \
             `ip`/`lspci` outputs when those tools are installed, and under files/ the VF consumers' \
             files at their paths (libvirt guests, the SR-IOV device plugin and kubelet, Nova and \
             Neutron, os-net-config, nmstate, huge page counters; of NetworkManager keyfiles only \

@@ -27,6 +27,9 @@ struct CollectCommand: ParsableCommand {
             Who uses each VF is read too (libvirt guests, Kubernetes pods through the device plugin, \
             Nova and Neutron, os-net-config, nmstate and NetworkManager, huge pages for DPDK): the \
             table then has an OWNER column and a Consumers section.
+            The data plane is read as well: offload features and link duplex per netdev, traffic \
+            counters (per netdev and per VF, an observation that never makes a new snapshot), and \
+            devlink's eswitch mode and running/stored versions (a flashed firmware waiting for a reset).
             With --push URL the snapshot JSON is POSTed to a central receiver; what cannot be \
             delivered is spooled and re-sent by `push --flush` or the next run with --push.
             Exit status: 0 collected (even with warnings), 2 usage or input error, 3 collected but \

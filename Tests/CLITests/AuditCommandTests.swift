@@ -97,13 +97,13 @@ final class AuditCommandTests: XCTestCase {
     func testRulesCheck() throws {
         let good = try CLI.run(["rules", "check", Fixtures.packageRoot + "/rules/examples/fleet-policy.yaml"])
         XCTAssertEqual(good.status, 0, good.stderr)
-        XCTAssertTrue(good.stdout.hasSuffix("27 rule(s), OK\n"), good.stdout)
+        XCTAssertTrue(good.stdout.hasSuffix("34 rule(s), OK\n"), good.stdout)
         let bad = dir + "/bad.yaml"
         FileManager.default.createFile(atPath: bad, contents: Data("rules:\n  - id: x\n    check: nope\n    severity: high\n  - id: x\n    check: iommu-enabled\n".utf8))
         let r = try CLI.run(["rules", "check", bad])
         XCTAssertEqual(r.status, 2)
         XCTAssertEqual(r.stderr, """
-            sriov-audit: error: \(bad):3:12: unknown check `nope` (known: iommu-enabled, iommu-isolation, vf-capacity, vf-driver, mac-valid, mac-unique, vlan-allowed, vlan-conflict, vf-security, firmware-aligned, firmware-minimum, driver-minimum, driver-firmware-compat, vf-consumer, consumer-config, device-plugin-pool, nova-device-spec, dpdk-hugepages)
+            sriov-audit: error: \(bad):3:12: unknown check `nope` (known: iommu-enabled, iommu-isolation, vf-capacity, vf-driver, mac-valid, mac-unique, vlan-allowed, vlan-conflict, vf-security, firmware-aligned, firmware-minimum, driver-minimum, driver-firmware-compat, vf-consumer, consumer-config, device-plugin-pool, nova-device-spec, dpdk-hugepages, vf-counters, offload-aligned, vf-rate, firmware-pending, eswitch-mode, migration-ready)
             \(bad):5:5: duplicate rule id `x` (first at line 2)
             \(bad):5:5: rule `x` has no `severity`
 

@@ -1,4 +1,5 @@
 import Foundation
+import Collector
 import Inventory
 import TestSupport
 import XCTest
@@ -81,6 +82,11 @@ final class VMTests: XCTestCase {
         for file in ["etc/libvirt/qemu/guest-a.xml", "run/libvirt/qemu/guest-a.xml", "etc/pcidp/config.json", "var/lib/kubelet/device-plugins/kubelet_internal_checkpoint"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/capture/files/" + file), "capture keeps \(file)")
         }
+
+        // The data plane, against `ethtool -k` and `ip -s -d -j link` run right after `collect`.
+        try checkDataPlane(live, tools: out + "/tools")
+        XCTAssertEqual(captured.interfaces.map(\.features), live.interfaces.map(\.features), "capture keeps the features")
+        XCTAssertNotNil(live.devlink, "the guest kernel has devlink")
 
         // 3. `audit` run live in the guest with the default rules: exactly the problems the
         // scenario planted, and a PASS for everything else.
@@ -183,6 +189,9 @@ final class VMTests: XCTestCase {
             print("VM test: ip -d -j link printed \(table.vfs.count) of \(pf.vfs) VFs of \(pf.name)")
         }
 
+        // devlink, read over generic netlink, equals `devlink -j dev info` and `dev eswitch show`.
+        try checkDevlink(live, big + "/tools")
+
         // 4. The audit in the guest judged every VF: nothing it could not judge, and the planted
         // VF past the limit (spoofchk off, trust on) is found on each PF.
         let guestFindings = try findings(big + "/audit.json")
@@ -204,6 +213,71 @@ final class VMTests: XCTestCase {
             XCTAssertEqual(unjudged.count, 3, "\(rule): \(unjudged)")
             for pf in pfs { XCTAssertTrue(unjudged.contains { $0.contains("PF \(pf.name):") && $0.contains("of the \(pf.vfs) VFs") }, "\(rule) \(pf.name)") }
             XCTAssertFalse(mine.contains { $0["status"] as? String == "pass" }, "\(rule) must not pass a partial list")
+        }
+    }
+
+    private func checkDevlink(_ live: HostSnapshot, _ tools: String) throws {
+        let devices = try XCTUnwrap(live.devlink)
+        let shown = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: tools + "/devlink-dev.json"))) as? [String: Any])
+        XCTAssertEqual(Set(devices.map(\.handle)), Set((shown["dev"] as? [String: Any] ?? [:]).keys))
+        XCTAssertEqual(devices.first { $0.handle == "netdevsim/netdevsim20" }?.eswitchMode, "switchdev")
+        XCTAssertEqual(devices.first { $0.handle == "netdevsim/netdevsim10" }?.eswitchMode, "legacy")
+        let info = (try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: tools + "/devlink-dev-info.json"))) as? [String: Any])?["info"] as? [String: Any] ?? [:]
+        for device in devices {
+            let theirs = info[device.handle] as? [String: Any] ?? [:]
+            XCTAssertEqual(device.driver, theirs["driver"] as? String, device.handle)
+            let versions = theirs["versions"] as? [String: Any] ?? [:]
+            for (kind, mine) in [("fixed", device.fixed), ("running", device.running), ("stored", device.stored)] {
+                let expected = (versions[kind] as? [String: String]) ?? [:]
+                XCTAssertEqual(Dictionary(mine.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }), expected, "\(device.handle) \(kind)")
+            }
+            let eswitch = (try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: tools + "/devlink-eswitch-\(device.device).json"))) as? [String: Any])?["dev"] as? [String: Any]
+            let theirMode = (eswitch?[device.handle] as? [String: Any])?["mode"] as? String
+            XCTAssertEqual(device.eswitchMode, theirMode, "\(device.handle) eswitch")
+            print("VM test: devlink \(device.handle): driver \(device.driver ?? "-"), eswitch \(device.eswitchMode ?? "-"), running \(device.running.map { "\($0.name)=\($0.value)" })")
+        }
+        let captured = try CLI.snapshot(["--root", tools + "/../capture"])
+        XCTAssertEqual(captured.devlink, live.devlink, "the capture's raw devlink replies decode to the same devices")
+    }
+
+    /// Offload features equal `ethtool -k` (parsed), and the counters read by `collect` agree
+    /// with `ip -s -d -j link` printed a moment later: never more, and equal on links that are
+    /// down. Per-VF counters are there exactly where `ip` prints a VF's `stats` (igb has none).
+    private func checkDataPlane(_ live: HostSnapshot, tools: String) throws {
+        var compared = 0
+        for i in live.interfaces {
+            guard let text = Fixtures.read(tools + "/ethtool-k-\(i.name).txt") else { continue }
+            guard case .features(let expected) = EthtoolFeaturesText.parse(text) else { XCTFail("\(i.name): \(text)"); continue }
+            XCTAssertEqual(i.features, expected, i.name)
+            compared += 1
+        }
+        XCTAssertGreaterThanOrEqual(compared, 5, "features of lo, e1000e, igb and igbvf netdevs compared")
+        let igbPF = try XCTUnwrap(live.physicalFunctions.first { live.device($0.address)?.vendorDevice == "8086:10c9" }?.interfaces.first)
+        XCTAssertEqual(live.interface(named: igbPF)?.features?.isOn("rx-gro"), true, "igb's GRO is on by default")
+        let counters = try XCTUnwrap(live.counters)
+        let ipLinks = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: tools + "/ip-s-d-j-link.json"))) as? [[String: Any]])
+        XCTAssertEqual(Set(counters.links.map(\.interface)), Set(ipLinks.compactMap { $0["ifname"] as? String }))
+        for link in ipLinks {
+            guard let name = link["ifname"] as? String, let mine = counters.links.first(where: { $0.interface == name }),
+                  let stats = link["stats64"] as? [String: Any], let rx = stats["rx"] as? [String: Any], let tx = stats["tx"] as? [String: Any] else {
+                XCTFail("\(link["ifname"] ?? "?"): no stats64"); continue
+            }
+            let theirs: [(String, UInt64, Any?)] = [("rx packets", mine.rxPackets, rx["packets"]), ("tx packets", mine.txPackets, tx["packets"]),
+                                                    ("rx bytes", mine.rxBytes, rx["bytes"]), ("tx bytes", mine.txBytes, tx["bytes"]),
+                                                    ("rx errors", mine.rxErrors, rx["errors"]), ("rx dropped", mine.rxDropped, rx["dropped"]),
+                                                    ("tx dropped", mine.txDropped, tx["dropped"])]
+            let down = (link["operstate"] as? String) == "DOWN"
+            for (what, value, other) in theirs {
+                let later = try XCTUnwrap((other as? NSNumber)?.uint64Value, "\(name) \(what)")
+                XCTAssertLessThanOrEqual(value, later, "\(name) \(what)")
+                if down { XCTAssertEqual(value, later, "\(name) is down: \(what) cannot move") }
+            }
+            XCTAssertEqual(mine.address, live.interface(named: name)?.pciAddress, name)
+            // The kernel sends IFLA_VF_STATS for every VF, zeros when the PF driver has no
+            // ndo_get_vf_stats (igb, netdevsim): ip prints those zeros, the collector leaves them out.
+            let vfStats = ((link["vfinfo_list"] as? [[String: Any]]) ?? []).compactMap { $0["stats"] as? [String: Any] }
+            XCTAssertTrue(vfStats.allSatisfy { ($0["rx"] as? [String: Any])?["packets"] as? Int == 0 }, "\(name): \(vfStats)")
+            XCTAssertEqual(counters.vfs.filter { $0.interface == name }.count, 0, "\(name): zeros from a driver without VF stats are not counters")
         }
     }
 

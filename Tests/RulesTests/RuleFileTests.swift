@@ -15,7 +15,7 @@ final class RuleFileTests: XCTestCase {
         XCTAssertEqual(Set(defaults.rules.map(\.id)).count, defaults.rules.count)
 
         let fleet = try RuleFileParser.parse(try String(contentsOfFile: rulesDirectory + "/examples/fleet-policy.yaml", encoding: .utf8), path: "fleet.yaml")
-        XCTAssertEqual(fleet.rules.count, 27)
+        XCTAssertEqual(fleet.rules.count, 34)
         XCTAssertEqual(fleet.rules.first { $0.id == "dpdk-1g-pages" }?.parameters, .dpdkHugepages(sizeKB: 1048576, drivers: ["vfio-pci", "igb_uio", "uio_pci_generic"]))
         XCTAssertEqual(fleet.rules.first { $0.id == "dpdk-spare-vfs" }?.parameters, .vfConsumer(allowIdle: true))
         // One floor per mlx5 device family: a major number names the family.

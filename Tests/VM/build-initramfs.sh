@@ -1,5 +1,5 @@
 #!/bin/bash
-# Builds the guest's initramfs: busybox, the real ip/ethtool/lspci/kmod, the kernel modules the
+# Builds the guest's initramfs: busybox, the real ip/ethtool/devlink/lspci/kmod, the kernel modules the
 # scenario loads, and the sriov-audit binary under test with its shared libraries (found by ldd).
 # usage: build-initramfs.sh SRIOV_AUDIT_BINARY KVER OUT.cpio.gz [NETDEVSIM.ko]
 set -euo pipefail
@@ -19,6 +19,7 @@ copy_bin() {  # copy_bin SRC [DST]: the binary and every library ldd names
 }
 copy_bin /usr/sbin/ip /usr/sbin/ip
 copy_bin /usr/sbin/ethtool /usr/sbin/ethtool
+copy_bin /usr/sbin/devlink /usr/sbin/devlink
 copy_bin /usr/bin/lspci /usr/bin/lspci
 copy_bin /usr/bin/kmod /usr/bin/kmod
 for t in modprobe insmod lsmod depmod; do ln -sf ../bin/kmod "$ROOT/usr/sbin/$t"; done

@@ -102,9 +102,11 @@ T1=$(cut -d' ' -f1 /proc/uptime)
 sriov-audit collect >$O/collect.txt 2>&1
 sriov-audit capture $O/capture >$O/capture.log 2>&1; echo $? >$O/capture.rc
 echo "collect took $T0 -> $T1 s of guest uptime" >$O/timing.txt
-# The kernel's own tools at the same moment.
+# The kernel's own tools at the same moment: counters first, as they move.
+ip -s -d -j link show >$O/tools/ip-s-d-j-link.json
 ip -d -j link show >$O/tools/ip-d-j-link.json
 for n in $(ls /sys/class/net); do ethtool -i $n >$O/tools/ethtool-i-$n.txt 2>&1; done
+for n in $(ls /sys/class/net); do ethtool -k $n >$O/tools/ethtool-k-$n.txt 2>&1; done
 lspci -nnD >$O/tools/lspci-nnD.txt
 lspci -vvv >$O/tools/lspci-vvv.txt
 uname -a >$O/tools/uname.txt
@@ -142,7 +144,18 @@ if modprobe netdevsim 2>$O/netdevsim.err; then
     run ip link set $dev vf $last mac 02:5e:00:$id:ff:ff vlan 4000 spoofchk off trust on
     id=$((id + 1))
   done
+  # One more netdevsim device, 2 VFs, its eswitch in switchdev mode: what `devlink dev eswitch`
+  # and `devlink dev info` report is compared with the collector's devlink reading.
+  run sh -c "echo '20 1' > /sys/bus/netdevsim/new_device"
+  run sh -c "echo 2 > /sys/kernel/debug/netdevsim/netdevsim20/max_vfs"
+  run /usr/sbin/devlink dev eswitch set netdevsim/netdevsim20 mode switchdev
+  run sh -c "echo 2 > /sys/bus/netdevsim/devices/netdevsim20/sriov_numvfs"
   sriov-audit collect --format json >$B/collect.json 2>$B/collect.err; echo $? >$B/collect.rc
+  /usr/sbin/devlink -j dev show >$B/tools/devlink-dev.json 2>&1
+  /usr/sbin/devlink -j dev info >$B/tools/devlink-dev-info.json 2>&1
+  for d in $(ls /sys/bus/netdevsim/devices); do
+    /usr/sbin/devlink -j dev eswitch show netdevsim/$d >$B/tools/devlink-eswitch-$d.json 2>&1
+  done
   sriov-audit capture $B/capture >$B/capture.log 2>&1; echo $? >$B/capture.rc
   ip -d -j link show >$B/tools/ip-d-j-link.json 2>$B/tools/ip-d-j-link.stderr
   for f in /sys/bus/netdevsim/devices/*/sriov_numvfs; do echo "$f $(cat $f)"; done >$B/tools/sriov_numvfs.txt

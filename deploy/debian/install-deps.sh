@@ -12,7 +12,7 @@ mode=${1:-build}
 
 build=(libpci-dev pci.ids libcurl4-openssl-dev libsqlite3-dev zlib1g-dev)
 deb=(dpkg-dev fakeroot)
-test=(pciutils sqlite3 iproute2 ethtool strace ca-certificates openssl curl gzip
+test=(pciutils sqlite3 iproute2 iputils-ping ethtool strace ca-certificates openssl curl gzip
       systemd debootstrap zstd lintian dpkg-dev fakeroot
       prometheus chromium fonts-dejavu-core
       postgresql postgresql-client

@@ -12,7 +12,7 @@ struct EthtoolIoctl {
         case failed(Int32)
     }
 
-    private let fd: Int32
+    let fd: Int32
 
     init?() {
         let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)

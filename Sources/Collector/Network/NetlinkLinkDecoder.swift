@@ -40,6 +40,10 @@ public enum NetlinkLinkDecoder {
         /// True when the buffer held NLMSG_DONE: the dump is complete.
         public var done: Bool
         public var problems: [Problem] = []
+        /// IFLA_STATS64 of each link that carried it (requests that skip stats get none).
+        public var linkCounters: [LinkCounters] = []
+        /// IFLA_VF_STATS of each VF entry that carried it, by PF interface and VF index.
+        public var vfCounters: [VFCounters] = []
     }
 
     /// Decodes one receive buffer. Throws only when the buffer's message framing itself is
@@ -63,8 +67,11 @@ public enum NetlinkLinkDecoder {
                 if code != 0 { throw DecodeError(description: "kernel answered the link dump with error \(-code)") }
             case Int(RTM_NEWLINK):
                 var problems: [Problem] = []
-                if let interface = link(buffer, start: offset + 16, end: offset + length, problems: &problems) {
+                var counters: (link: LinkCounters?, vfs: [VFCounters]) = (nil, [])
+                if let interface = link(buffer, start: offset + 16, end: offset + length, problems: &problems, counters: &counters) {
                     batch.interfaces.append(interface)
+                    if let link = counters.link { batch.linkCounters.append(link) }
+                    batch.vfCounters += counters.vfs
                 }
                 batch.problems += problems
             default:
@@ -76,7 +83,8 @@ public enum NetlinkLinkDecoder {
     }
 
     /// One link message; nil when not even its name could be read (the problem says why).
-    private static func link(_ b: [UInt8], start: Int, end: Int, problems: inout [Problem]) -> NetworkInterface? {
+    private static func link(_ b: [UInt8], start: Int, end: Int, problems: inout [Problem],
+                             counters: inout (link: LinkCounters?, vfs: [VFCounters])) -> NetworkInterface? {
         guard start + 16 <= end else {
             problems.append(Problem(kind: .malformed, subject: "link message at byte \(start - 16)", message: "RTM_NEWLINK shorter than ifinfomsg"))
             return nil
@@ -116,6 +124,12 @@ public enum NetlinkLinkDecoder {
             case Int(IFLA_PHYS_SWITCH_ID): interface.physSwitchID = b[s..<e].map { hex(Int($0), width: 2) }.joined()
             case Int(IFLA_PARENT_DEV_NAME): interface.parentDevice = string(b, s, e)
             case Int(IFLA_PARENT_DEV_BUS_NAME): interface.parentBus = string(b, s, e)
+            case Int(IFLA_STATS64) where e - s >= 16 * 8:
+                // struct rtnl_link_stats64: 64-bit counters in the kernel's order.
+                let v = { (n: Int) in u64(b, s + 8 * n) }
+                counters.link = LinkCounters(interface: "", rxPackets: v(0), txPackets: v(1), rxBytes: v(2), txBytes: v(3),
+                                             rxErrors: v(4), txErrors: v(5), rxDropped: v(6), txDropped: v(7),
+                                             multicast: v(8), rxMissed: v(15))
             default: break
             }
             offset += Int(ckernel_nl_align(UInt32(length)))
@@ -129,7 +143,9 @@ public enum NetlinkLinkDecoder {
             if let note = vfList.note { notes.append(Problem(kind: vfList.entriesEnd == nil ? .malformed : .inconsistent, subject: "", message: note)) }
             let macLength = interface.mac.map { ($0.count + 1) / 3 } ?? 6
             do {
-                interface.vfs = try vfInfos(b, vfList.start, vfList.entriesEnd ?? vfList.start, macLength: macLength).sorted { $0.index < $1.index }
+                var stats: [VFCounters] = []
+                interface.vfs = try vfInfos(b, vfList.start, vfList.entriesEnd ?? vfList.start, macLength: macLength, stats: &stats).sorted { $0.index < $1.index }
+                counters.vfs = stats.map { var c = $0; c.interface = interface.name; return c }.sorted { $0.index < $1.index }
             } catch {
                 notes.append(Problem(kind: .malformed, subject: "", message: "VF list: \(error); no VF settings read"))
             }
@@ -138,6 +154,7 @@ public enum NetlinkLinkDecoder {
                 interface.vfTableShortfall = VFTableShortfall(expected: numVFs, expectedSource: "IFLA_NUM_VF", received: interface.vfs.count)
             }
         }
+        counters.link?.interface = interface.name
         for var note in notes {
             note.subject = interface.name
             problems.append(note)
@@ -190,11 +207,12 @@ public enum NetlinkLinkDecoder {
                             note: "IFLA_VFINFO_LIST claims \(claimed) bytes but its entries fill \(walked); only the entries within the claim were read")
     }
 
-    private static func vfInfos(_ b: [UInt8], _ start: Int, _ end: Int, macLength: Int) throws -> [VFConfig] {
+    private static func vfInfos(_ b: [UInt8], _ start: Int, _ end: Int, macLength: Int, stats: inout [VFCounters]) throws -> [VFConfig] {
         var result: [VFConfig] = []
         for (type, s, e) in try attributes(b, start: start, end: end) where type == Int(IFLA_VF_INFO) {
             var vf: VFConfig?
             var vlanFromList: (vlan: Int, qos: Int, proto: String)?
+            var vfStats: VFCounters?
             for (field, fs, fe) in try attributes(b, start: s, end: e) {
                 let size = fe - fs
                 switch field {
@@ -215,6 +233,23 @@ public enum NetlinkLinkDecoder {
                 case Int(IFLA_VF_SPOOFCHK) where size >= 8: vf?.spoofCheck = setting(u32(b, fs + 4))
                 case Int(IFLA_VF_TRUST) where size >= 8: vf?.trust = setting(u32(b, fs + 4))
                 case Int(IFLA_VF_RSS_QUERY_EN) where size >= 8: vf?.rssQuery = setting(u32(b, fs + 4))
+                case Int(IFLA_VF_STATS):
+                    var c = VFCounters(source: "netlink", interface: "", index: -1)
+                    for (stat, ss, se) in try attributes(b, start: fs, end: fe) where se - ss >= 8 {
+                        let value = u64(b, ss)
+                        switch stat {
+                        case Int(IFLA_VF_STATS_RX_PACKETS): c.rxPackets = value
+                        case Int(IFLA_VF_STATS_TX_PACKETS): c.txPackets = value
+                        case Int(IFLA_VF_STATS_RX_BYTES): c.rxBytes = value
+                        case Int(IFLA_VF_STATS_TX_BYTES): c.txBytes = value
+                        case Int(IFLA_VF_STATS_BROADCAST): c.broadcast = value
+                        case Int(IFLA_VF_STATS_MULTICAST): c.multicast = value
+                        case Int(IFLA_VF_STATS_RX_DROPPED): c.rxDropped = value
+                        case Int(IFLA_VF_STATS_TX_DROPPED): c.txDropped = value
+                        default: break
+                        }
+                    }
+                    vfStats = c
                 case Int(IFLA_VF_LINK_STATE) where size >= 8:
                     vf?.linkState = ["auto", "enable", "disable"].indices.contains(Int(u32(b, fs + 4)))
                         ? ["auto", "enable", "disable"][Int(u32(b, fs + 4))] : "unknown"
@@ -224,6 +259,10 @@ public enum NetlinkLinkDecoder {
             guard var config = vf else { throw DecodeError(description: "IFLA_VF_INFO without IFLA_VF_MAC") }
             if let vlanFromList {
                 (config.vlan, config.qos, config.vlanProtocol) = vlanFromList
+            }
+            if var vfStats {
+                vfStats.index = config.index
+                stats.append(vfStats)
             }
             result.append(config)
         }
@@ -253,6 +292,7 @@ public enum NetlinkLinkDecoder {
 
     static func u16(_ b: [UInt8], _ o: Int) -> UInt16 { UInt16(b[o]) | UInt16(b[o + 1]) << 8 }
     static func u32(_ b: [UInt8], _ o: Int) -> UInt32 { UInt32(u16(b, o)) | UInt32(u16(b, o + 2)) << 16 }
+    static func u64(_ b: [UInt8], _ o: Int) -> UInt64 { UInt64(u32(b, o)) | UInt64(u32(b, o + 4)) << 32 }
 
     private static func string(_ b: [UInt8], _ s: Int, _ e: Int) -> String {
         let bytes = b[s..<e].prefix { $0 != 0 }

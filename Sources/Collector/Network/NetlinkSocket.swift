@@ -57,6 +57,41 @@ struct NetlinkSocket {
         return dump
     }
 
+    /// What the counter dump gave: IFLA_STATS64 per link and IFLA_VF_STATS per VF entry.
+    struct CounterDump {
+        var links: [LinkCounters] = []
+        var vfs: [VFCounters] = []
+        var problems: [NetlinkLinkDecoder.Problem] = []
+    }
+
+    /// Every link's counters, in a dump of its own: asking for per-VF stats makes each VF entry
+    /// larger, so the VF list overflows its 16-bit length at about 222 VFs instead of 335; the
+    /// settings dump (``dumpLinks(rawCapture:)``) stays without them. A VF list cut short here
+    /// costs only the counters of the VFs past the cut.
+    static func dumpCounters(rawCapture: ((Int, [UInt8]) -> Void)? = nil) throws -> CounterDump {
+        let fd = socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), NETLINK_ROUTE)
+        guard fd >= 0 else { throw Failure(description: "netlink socket: \(ReadOnlyFiles.describe(errno: errno))") }
+        defer { close(fd) }
+        try send(fd, request(sequence: 1, flags: UInt16(NLM_F_REQUEST | NLM_F_DUMP), ifindex: 0, mask: UInt32(RTEXT_FILTER_VF)))
+        var dump = CounterDump()
+        var buffers = 0
+        while true {
+            let buffer = try receive(fd)
+            rawCapture?(buffers, buffer)
+            buffers += 1
+            let batch: NetlinkLinkDecoder.Batch
+            do { batch = try NetlinkLinkDecoder.decode(buffer) } catch {
+                throw Failure(description: "netlink counter dump: \(error)")
+            }
+            dump.links += batch.linkCounters
+            dump.vfs += batch.vfCounters
+            dump.problems += batch.problems.filter { $0.kind == .malformed }
+            if batch.done { break }
+            if buffers > 100_000 { throw Failure(description: "netlink counter dump did not end") }
+        }
+        return dump
+    }
+
     /// One link, asked for by index.
     private static func getLink(_ fd: Int32, ifindex: Int, sequence: UInt32) throws -> NetworkInterface? {
         try send(fd, request(sequence: sequence, flags: UInt16(NLM_F_REQUEST), ifindex: Int32(ifindex)))
@@ -64,8 +99,10 @@ struct NetlinkSocket {
         return batch.interfaces.first
     }
 
-    /// An RTM_GETLINK request (a dump, or one link by index) asking for VF settings without stats.
-    private static func request(sequence: UInt32, flags: UInt16, ifindex: Int32) -> [UInt8] {
+    /// An RTM_GETLINK request (a dump, or one link by index) asking for VF settings, without
+    /// stats unless `mask` says otherwise.
+    private static func request(sequence: UInt32, flags: UInt16, ifindex: Int32,
+                                mask: UInt32 = UInt32(RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS)) -> [UInt8] {
         var request = [UInt8](repeating: 0, count: 40)
         put32(&request, 0, 40)                                             // nlmsg_len
         put16(&request, 4, UInt16(RTM_GETLINK))                            // nlmsg_type
@@ -75,11 +112,11 @@ struct NetlinkSocket {
         put32(&request, 20, UInt32(bitPattern: ifindex))                   // ifinfomsg.ifi_index
         put16(&request, 32, 8)                                             // rtattr.rta_len
         put16(&request, 34, UInt16(IFLA_EXT_MASK))                         // rtattr.rta_type
-        put32(&request, 36, UInt32(RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS))
+        put32(&request, 36, mask)
         return request
     }
 
-    private static func send(_ fd: Int32, _ request: [UInt8]) throws {
+    static func send(_ fd: Int32, _ request: [UInt8]) throws {
         var address = sockaddr_nl()
         address.nl_family = sa_family_t(AF_NETLINK)
         let sent = request.withUnsafeBytes { bytes in
@@ -94,7 +131,7 @@ struct NetlinkSocket {
 
     /// One datagram, whole: a PF with many VFs yields one large message, so its size is asked
     /// for (MSG_PEEK | MSG_TRUNC) before it is read.
-    private static func receive(_ fd: Int32) throws -> [UInt8] {
+    static func receive(_ fd: Int32) throws -> [UInt8] {
         let size = recv(fd, nil, 0, Int32(MSG_PEEK | MSG_TRUNC))
         guard size > 0 else { throw Failure(description: "netlink receive: \(ReadOnlyFiles.describe(errno: errno))") }
         var buffer = [UInt8](repeating: 0, count: size)
@@ -104,12 +141,12 @@ struct NetlinkSocket {
         return buffer
     }
 
-    private static func put16(_ b: inout [UInt8], _ o: Int, _ v: UInt16) {
+    static func put16(_ b: inout [UInt8], _ o: Int, _ v: UInt16) {
         b[o] = UInt8(v & 0xff)
         b[o + 1] = UInt8(v >> 8)
     }
 
-    private static func put32(_ b: inout [UInt8], _ o: Int, _ v: UInt32) {
+    static func put32(_ b: inout [UInt8], _ o: Int, _ v: UInt32) {
         put16(&b, o, UInt16(v & 0xffff))
         put16(&b, o + 2, UInt16(v >> 16))
     }
