@@ -37,7 +37,8 @@ public struct HealthFacts: Codable, Sendable, Hashable {
         public var features: NetdevFeatures?
     }
 
-    /// A VF's rate settings, from its PF's VF table.
+    /// A VF's rate settings, from its PF's VF table: only VFs with a rate set are kept (a VF
+    /// without one is in the audit facts' VF list with rate 0).
     public struct Rate: Codable, Sendable, Hashable {
         public var pf: PCIAddress?
         public var interface: String
@@ -70,10 +71,10 @@ public struct HealthFacts: Codable, Sendable, Hashable {
         for i in snapshot.interfaces where owner[i.name] != nil || !i.vfs.isEmpty || i.numVFs != nil {
             let pf = owner[i.name]
             links.append(Link(name: i.name, pf: pf, speedMbps: i.speedMbps, features: i.features))
-            for c in i.vfs {
+            for c in i.vfs where (c.minTxRate ?? 0) > 0 || (c.maxTxRate ?? 0) > 0 || (c.txRate ?? 0) > 0 {
                 let vf = pf.flatMap { vfByPF[$0]?[c.index] }
                 rates.append(Rate(pf: pf, interface: i.name, index: c.index, address: vf?.address, minTxRate: c.minTxRate,
-                                  maxTxRate: c.maxTxRate ?? c.txRate, driver: i.driverInfo?.driver))
+                                  maxTxRate: (c.maxTxRate ?? 0) > 0 ? c.maxTxRate : c.txRate, driver: i.driverInfo?.driver))
             }
         }
         self.links = links

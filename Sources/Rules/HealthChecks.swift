@@ -96,35 +96,44 @@ enum HealthChecks {
         let netdevSelected = Set(host.facts.netdevPFs.filter { rule.selector.matches(netdev: $0, labels: host.labels) }.map(\.name))
         let speeds = Dictionary(health.links.map { ($0.name, $0.speedMbps) }, uniquingKeysWith: { a, _ in a })
         var findings: [Finding] = []
-        var checked = 0
-        for r in health.rates {
-            guard r.pf.map(selected.contains) ?? netdevSelected.contains(r.interface) else { continue }
-            checked += 1
+        // Settings that contradict themselves or the link, on every VF with a rate.
+        for r in health.rates where r.pf.map(selected.contains) ?? netdevSelected.contains(r.interface) {
             let who = "VF \(r.index) of \(r.interface)"
-            let bdf = r.address?.description
             let (low, high) = (r.minTxRate ?? 0, r.maxTxRate ?? 0)
             if high > 0, low > high {
-                findings.append(rule.violation(host: host.name, bdf: bdf, "\(who): min_tx_rate \(low) Mb/s is above max_tx_rate \(high) Mb/s",
+                findings.append(rule.violation(host: host.name, bdf: r.address?.description, "\(who): min_tx_rate \(low) Mb/s is above max_tx_rate \(high) Mb/s",
                                                hint: "`ip link set \(r.interface) vf \(r.index) min_tx_rate \(min(low, high)) max_tx_rate \(high)`",
                                                evidence: ["min_tx_rate": String(low), "max_tx_rate": String(high)]))
             }
             if high > 0, let speed = speeds[r.interface] ?? nil, speed > 0, high > speed {
-                findings.append(rule.violation(host: host.name, bdf: bdf,
+                findings.append(rule.violation(host: host.name, bdf: r.address?.description,
                                                "\(who): max_tx_rate \(high) Mb/s is above the PF's link speed \(speed) Mb/s: the limit has no effect",
                                                hint: "set a rate below \(speed) Mb/s, or remove it",
                                                evidence: ["max_tx_rate": String(high), "link_speed": String(speed)]))
             }
-            if let range {
-                if r.maxTxRate == nil {
-                    findings.append(rule.unknown(host: host.name, bdf: bdf, "\(who): the driver (\(r.driver ?? "?")) reports no tx rate: cannot judge"))
-                } else if !range.contains(high) {
-                    let wanted = range.upperBound == Int.max ? "at least \(range.lowerBound)" : "\(range.lowerBound)–\(range.upperBound)"
-                    findings.append(rule.violation(host: host.name, bdf: bdf,
-                                                   high == 0 ? "\(who) has no max_tx_rate; policy wants \(wanted) Mb/s" : "\(who): max_tx_rate \(high) Mb/s is outside \(wanted) Mb/s",
-                                                   hint: "`ip link set \(r.interface) vf \(r.index) max_tx_rate RATE`",
-                                                   evidence: ["max_tx_rate": String(high), "wanted": wanted]))
+        }
+        // The policy's range, on every selected VF (a VF without a rate has 0).
+        var checked = 0
+        if let range {
+            findings += host.incompleteVFTables(rule.selector).map { rule.cannotJudge(host: host.name, $0, pfAddress: host.pfAddress(of: $0)) }
+            let byPF = Dictionary(health.rates.map { ("\($0.pf?.description ?? $0.interface)#\($0.index)", $0) }, uniquingKeysWith: { a, _ in a })
+            let wanted = range.upperBound == Int.max ? "at least \(range.lowerBound)" : "\(range.lowerBound)–\(range.upperBound)"
+            for vf in host.vfViews(rule.selector) {
+                guard vf.config != nil else {
+                    findings.append(rule.unknown(host: host.name, bdf: vf.bdf, "\(vf.subject): its PF reports no VF settings: the rate cannot be judged"))
+                    continue
                 }
+                checked += 1
+                let high = byPF["\(vf.pfAddress?.description ?? vf.pfInterface ?? "?")#\(vf.index)"]?.maxTxRate ?? 0
+                guard !range.contains(high) else { continue }
+                let name = "VF \(vf.index) of \(vf.pfInterface ?? "?")"
+                findings.append(rule.violation(host: host.name, bdf: vf.bdf,
+                                               high == 0 ? "\(name) has no max_tx_rate; policy wants \(wanted) Mb/s" : "\(name): max_tx_rate \(high) Mb/s is outside \(wanted) Mb/s",
+                                               hint: "`ip link set \(vf.pfInterface ?? "PF") vf \(vf.index) max_tx_rate RATE`",
+                                               evidence: ["max_tx_rate": String(high), "wanted": wanted]))
             }
+        } else {
+            checked = health.rates.filter { $0.pf.map(selected.contains) ?? netdevSelected.contains($0.interface) }.count
         }
         if findings.isEmpty { findings.append(rule.pass(host: host.name, "\(checked) VF rate setting(s) within policy", evidence: ["checked": String(checked)])) }
         return findings
