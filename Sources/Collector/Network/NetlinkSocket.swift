@@ -27,34 +27,21 @@ struct NetlinkSocket {
     /// (RTM_GETLINK by ifindex, without stats, which the kernel sizes for that one link); the
     /// longer answer wins, and a list that is still short keeps its ``VFTableShortfall``.
     static func dumpLinks(rawCapture: ((Int, [UInt8]) -> Void)? = nil) throws -> LinkDump {
-        let fd = socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), NETLINK_ROUTE)
-        guard fd >= 0 else { throw Failure(description: "netlink socket: \(ReadOnlyFiles.describe(errno: errno))") }
-        defer { close(fd) }
-
-        try send(fd, request(sequence: 1, flags: UInt16(NLM_F_REQUEST | NLM_F_DUMP), ifindex: 0))
-        var dump = LinkDump(interfaces: [], problems: [])
-        var buffers = 0
-        while true {
-            let buffer = try receive(fd)
-            rawCapture?(buffers, buffer)
-            buffers += 1
-            let batch: NetlinkLinkDecoder.Batch
-            do { batch = try NetlinkLinkDecoder.decode(buffer) } catch {
-                throw Failure(description: "netlink dump: \(error)")
+        try withSocket { fd in
+            var dump = LinkDump(interfaces: [], problems: [])
+            try dumpAll(fd, mask: UInt32(RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS), what: "netlink dump", rawCapture: rawCapture) { batch in
+                dump.interfaces += batch.interfaces
+                dump.problems += batch.problems
             }
-            dump.interfaces += batch.interfaces
-            dump.problems += batch.problems
-            if batch.done { break }
-            if buffers > 100_000 { throw Failure(description: "netlink dump did not end") }
-        }
-        for i in dump.interfaces.indices where dump.interfaces[i].vfTableShortfall != nil {
-            let again = try? getLink(fd, ifindex: dump.interfaces[i].ifindex, sequence: UInt32(2 + i))
-            if let again, again.name == dump.interfaces[i].name, again.vfs.count > dump.interfaces[i].vfs.count {
-                dump.interfaces[i].vfs = again.vfs
-                dump.interfaces[i].vfTableShortfall = again.vfTableShortfall
+            for i in dump.interfaces.indices where dump.interfaces[i].vfTableShortfall != nil {
+                let again = try? getLink(fd, ifindex: dump.interfaces[i].ifindex, sequence: UInt32(2 + i))
+                if let again, again.name == dump.interfaces[i].name, again.vfs.count > dump.interfaces[i].vfs.count {
+                    dump.interfaces[i].vfs = again.vfs
+                    dump.interfaces[i].vfTableShortfall = again.vfTableShortfall
+                }
             }
+            return dump
         }
-        return dump
     }
 
     /// What the counter dump gave: IFLA_STATS64 per link and IFLA_VF_STATS per VF entry.
@@ -69,11 +56,30 @@ struct NetlinkSocket {
     /// settings dump (``dumpLinks(rawCapture:)``) stays without them. A VF list cut short here
     /// costs only the counters of the VFs past the cut.
     static func dumpCounters(rawCapture: ((Int, [UInt8]) -> Void)? = nil) throws -> CounterDump {
+        try withSocket { fd in
+            var dump = CounterDump()
+            try dumpAll(fd, mask: UInt32(RTEXT_FILTER_VF), what: "netlink counter dump", rawCapture: rawCapture) { batch in
+                dump.links += batch.linkCounters
+                dump.vfs += batch.vfCounters
+                dump.problems += batch.problems.filter { $0.kind == .malformed }
+            }
+            return dump
+        }
+    }
+
+    /// A NETLINK_ROUTE socket for the length of `body`.
+    private static func withSocket<T>(_ body: (Int32) throws -> T) throws -> T {
         let fd = socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), NETLINK_ROUTE)
         guard fd >= 0 else { throw Failure(description: "netlink socket: \(ReadOnlyFiles.describe(errno: errno))") }
         defer { close(fd) }
-        try send(fd, request(sequence: 1, flags: UInt16(NLM_F_REQUEST | NLM_F_DUMP), ifindex: 0, mask: UInt32(RTEXT_FILTER_VF)))
-        var dump = CounterDump()
+        return try body(fd)
+    }
+
+    /// One RTM_GETLINK dump with `mask`, each buffer kept raw (`rawCapture`) and handed decoded
+    /// to `each`, until NLMSG_DONE.
+    private static func dumpAll(_ fd: Int32, mask: UInt32, what: String, rawCapture: ((Int, [UInt8]) -> Void)?,
+                                _ each: (NetlinkLinkDecoder.Batch) -> Void) throws {
+        try send(fd, request(sequence: 1, flags: UInt16(NLM_F_REQUEST | NLM_F_DUMP), ifindex: 0, mask: mask))
         var buffers = 0
         while true {
             let buffer = try receive(fd)
@@ -81,15 +87,12 @@ struct NetlinkSocket {
             buffers += 1
             let batch: NetlinkLinkDecoder.Batch
             do { batch = try NetlinkLinkDecoder.decode(buffer) } catch {
-                throw Failure(description: "netlink counter dump: \(error)")
+                throw Failure(description: "\(what): \(error)")
             }
-            dump.links += batch.linkCounters
-            dump.vfs += batch.vfCounters
-            dump.problems += batch.problems.filter { $0.kind == .malformed }
-            if batch.done { break }
-            if buffers > 100_000 { throw Failure(description: "netlink counter dump did not end") }
+            each(batch)
+            if batch.done { return }
+            if buffers > 100_000 { throw Failure(description: "\(what) did not end") }
         }
-        return dump
     }
 
     /// One link, asked for by index.
