@@ -56,13 +56,22 @@ public struct AuditEngine: Sendable {
         public var evaluated: Int
         /// Where the time went, phase by phase (`SRIOV_AUDIT_TIMING=1` prints them).
         public var phases: [(phase: String, seconds: Double)] = []
+        /// Each audited snapshot's content hash (what a signed evidence manifest names).
+        public var contentHashes: [Int64: String] = [:]
+        /// Per snapshot, each VF's address → its PF; read only with ``readVFOwners``.
+        public var vfOwners: [Int64: [String: AuditFacts.VF.Owner]] = [:]
     }
+
+    /// Whether ``Outcome/vfOwners`` is read (waivers that name a PF need it; one more query).
+    public var readVFOwners = false
 
     /// Audits hosts given in memory: stored in a private in-memory store, then audited as a fleet
     /// is. Each host is its own subject, even two snapshots of one host.
     public func run(_ hosts: [AuditHost]) throws -> Outcome {
         let store = try InventoryStore.inMemory()
-        return try AuditEngine(rules: rules).run(store: store, subjects: try Self.storeSubjects(hosts, in: store), workers: 1)
+        var engine = AuditEngine(rules: rules)
+        engine.readVFOwners = readVFOwners
+        return try engine.run(store: store, subjects: try Self.storeSubjects(hosts, in: store), workers: 1)
     }
 
     /// Stores hosts given in memory, each as a subject of its own (even two snapshots of one host).
@@ -198,6 +207,9 @@ public struct AuditEngine: Sendable {
         outcome.consumers = consumers
         outcome.counters = histories.isEmpty ? try store.currentCounters(observed) : histories.compactMapValues(\.current)
         outcome.featureDrift = drift
+        let snapshotIDs = Array(Set(subjects.map(\.snapshotID)))
+        outcome.contentHashes = try store.contentHashes(of: snapshotIDs)
+        if readVFOwners { outcome.vfOwners = try store.vfOwners(of: snapshotIDs) }
         return outcome
     }
 }

@@ -22,10 +22,17 @@ public struct Finding: Codable, Sendable, Hashable {
     public var hint: String?
     /// The values the verdict rests on, for machines and for the curious.
     public var evidence: [String: String]
+    /// The waiver that matched this violation: when active, the finding keeps its status and
+    /// severity but no longer counts against the run; an expired one is shown and waives nothing.
+    public var waiver: FindingWaiver?
 
-    /// A violation at or above `severity`: what `--fail-on` counts against a run.
+    /// Whether an active waiver accepts this violation.
+    public var isWaived: Bool { status != .pass && waiver?.state == .active }
+
+    /// A violation at or above `severity` that no active waiver accepts: what `--fail-on`
+    /// counts against a run.
     public func isBlocking(atOrAbove severity: Severity) -> Bool {
-        status != .pass && self.severity >= severity
+        status != .pass && self.severity >= severity && !isWaived
     }
 
     public init(rule: Rule, status: Status, host: String, bdf: String? = nil, message: String, hint: String? = nil,

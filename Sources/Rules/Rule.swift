@@ -140,6 +140,9 @@ public struct Rule: Sendable, Hashable {
     public var selector: Selector
     public var parameters: CheckParameters
     public var position: SourcePosition
+    /// The controls this rule evidences, by framework (`nist-800-53: [SC-7]`); empty when the
+    /// rules file maps none. Reports group verdicts by these for auditors.
+    public var controls: ControlMapping = ControlMapping()
 }
 
 /// A parsed rules file.

@@ -81,7 +81,7 @@ public enum RuleFileParser {
         }
     }
 
-    static let commonKeys: Set<String> = ["id", "check", "severity", "description", "select"]
+    static let commonKeys: Set<String> = ["id", "check", "severity", "description", "select", "controls"]
 
     static let parameterKeys: [CheckKind: Set<String>] = [
         .iommuEnabled: [], .iommuIsolation: [],
@@ -144,6 +144,7 @@ public enum RuleFileParser {
             c.error(node, "rule \(id.map { "`\($0)` " } ?? "")has no `severity`")
         }
         let selector = values["select"].map { parseSelector($0, &c) } ?? Selector()
+        let controls = values["controls"].map { parseControls($0, &c) } ?? ControlMapping()
         var parameters = CheckParameters.none
         if let check {
             let allowed = commonKeys.union(parameterKeys[check] ?? [])
@@ -156,7 +157,7 @@ public enum RuleFileParser {
         }
         guard c.errors.count == before, let id, let check, let severity else { return nil }
         return Rule(id: id, check: check, severity: severity, description: values["description"]?.string,
-                    selector: selector, parameters: parameters, position: position)
+                    selector: selector, parameters: parameters, position: position, controls: controls)
     }
 
     static func parseSelector(_ node: Node, _ c: inout Context) -> Selector {
@@ -403,7 +404,7 @@ public enum RuleFileParser {
         }
     }
 
-    private static func yamlError(_ error: YamlError, path: String) -> RuleFileError {
+    static func yamlError(_ error: YamlError, path: String) -> RuleFileError {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
             return RuleFileError(path: path, line: mark.line, column: mark.column, message: "not valid YAML: \(problem)")
