@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         // The fleet database when one SQLite file is not enough (`--db postgres://…`).
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // Signed compliance evidence (Ed25519); postgres-nio already builds it.
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // The C libraries, found through pkg-config; when one is missing, SwiftPM names the Debian
@@ -66,7 +68,10 @@ let package = Package(
             ]
         ),
         .target(name: "Rules", dependencies: ["Inventory", "Store", "CZlib", .product(name: "Yams", package: "Yams")]),
-        .target(name: "Report", dependencies: ["Inventory", "Store", "Rules"], exclude: ["audit-report.schema.json"]),
+        .target(
+            name: "Report", dependencies: ["Inventory", "Store", "Rules", .product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["audit-report.schema.json"]
+        ),
         // Typed C shim over libcurl: curl_easy_setopt is variadic and its options are macros.
         // libcurl is loaded with dlopen on the first push (see ccurl.c), not linked.
         .target(name: "CCurl", dependencies: ["LibCurl"]),

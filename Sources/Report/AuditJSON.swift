@@ -76,6 +76,17 @@ public enum AuditJSON {
         field("severity", f.severity.rawValue, to: &out)
         out += "      \"status\" : "
         JSONTextWriter.appendString(f.status.rawValue, to: &out)
+        if let w = f.waiver {
+            out += ",\n      \"waiver\" : {\n"
+            let fields = [("expires", w.expires.description), ("id", w.id), ("owner", w.owner), ("reason", w.reason),
+                          ("state", w.state.rawValue), ("ticket", w.ticket)]
+            for (n, (key, value)) in fields.enumerated() {
+                out += "        \"\(key)\" : "
+                JSONTextWriter.appendString(value, to: &out)
+                out += n == fields.count - 1 ? "\n" : ",\n"
+            }
+            out += "      }"
+        }
         out += "\n    }"
     }
 

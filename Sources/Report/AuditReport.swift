@@ -24,6 +24,11 @@ public struct AuditReport: Codable, Sendable {
     public var hosts: [Host]
     public var findings: [Finding]
     public var summary: Summary
+    /// The waivers file applied (`--waivers`) and each waiver's standing; absent without one.
+    public var waivers: WaiversFile?
+    /// Per framework the rules file maps, per control: the rules that evidence it and how many
+    /// hosts pass, warn, fail or are waived on them; absent when no rule names a control.
+    public var controls: [Framework]?
 
     public struct Tool: Codable, Sendable, Hashable {
         public var name: String
@@ -47,6 +52,39 @@ public struct AuditReport: Codable, Sendable {
         /// Where the rule is written in the rules file (1-based).
         public var line: Int
         public var column: Int
+        /// The controls it evidences, by framework; absent when the rules file maps none.
+        public var controls: ControlMapping?
+    }
+
+    /// The waivers file as it was read, and what became of each waiver in this run.
+    public struct WaiversFile: Codable, Sendable, Hashable {
+        public var path: String
+        /// SHA-256 of the file's bytes.
+        public var sha256: String
+        /// The day expiry was judged on (UTC).
+        public var today: CalendarDay
+        public var waivers: [WaiverBook.Status]
+    }
+
+    /// One compliance framework's controls, as the rules file maps them.
+    public struct Framework: Codable, Sendable, Hashable {
+        public var name: String
+        public var controls: [Control]
+    }
+
+    /// One control: the rules that evidence it, and the audited hosts by their standing on it (a
+    /// host counts once, by its worst unwaived finding; `waived` when every violation is waived;
+    /// `notEvaluated` when none of the rules applied to it).
+    public struct Control: Codable, Sendable, Hashable {
+        public var id: String
+        public var rules: [String]
+        public var passing: Int
+        public var warning: Int
+        public var failing: Int
+        public var waived: Int
+        public var notEvaluated: Int
+        /// The hosts failing it (by an unwaived FAIL), for the auditor's follow-up.
+        public var failingHosts: [String]
     }
 
     /// One audited host: its verdict and the PF facts the metrics and the firmware chart need.
@@ -59,8 +97,12 @@ public struct AuditReport: Codable, Sendable {
         public var pass: Int
         public var warn: Int
         public var fail: Int
+        /// Violations accepted by an active waiver (not counted in `warn` or `fail`).
+        public var waived: Int?
         /// Violations at or above `failOn`.
         public var blocking: Int
+        /// SHA-256 of the audited snapshot's content (the store's content hash): what the run judged.
+        public var contentHash: String?
         public var physicalFunctions: [PF]
         /// The guests and pods that use the host's devices, with the devices each claims; absent
         /// when the host's consumer sources were not read.
@@ -118,6 +160,8 @@ public struct AuditReport: Codable, Sendable {
         public var pass: Int
         public var warn: Int
         public var fail: Int
+        /// Violations accepted by an active waiver (not counted in `warn` or `fail`).
+        public var waived: Int?
         /// Violations at or above `failOn`; 0 means the run is compliant.
         public var blocking: Int
         public var compliant: Bool
@@ -135,5 +179,9 @@ public struct AuditReport: Codable, Sendable {
 
     public static func makeEncoder() -> JSONEncoder {
         HostSnapshot.makeEncoder()
+    }
+
+    public static func makeDecoder() -> JSONDecoder {
+        HostSnapshot.makeDecoder()
     }
 }

@@ -13,11 +13,17 @@ public enum AuditText {
         for host in report.hosts {
             out += style.bold(host.name) + "\n"
             for f in byHost[host.name] ?? [] {
-                let status = f.status.rawValue.uppercased()
+                let status = f.isWaived ? "WAIVED" : f.status.rawValue.uppercased()
                 let label = f.rule + String(repeating: " ", count: max(1, width - f.rule.count))
                 let severity = f.status == .pass ? "" : style.severity(f.severity, "[\(f.severity.rawValue)]") + " "
                 out += "  \(label)\(style.status(f.status, status))\(String(repeating: " ", count: max(1, 6 - status.count)))\(severity)\(f.message)\n"
                 if let hint = f.hint { out += "  \(String(repeating: " ", count: width + 5))" + style.dim("→ \(hint)") + "\n" }
+                if let w = f.waiver {
+                    let text = w.state == .active
+                        ? "waiver \(w.id) until \(w.expires): \(w.reason) (\(w.owner), \(w.ticket))"
+                        : "waiver \(w.id) EXPIRED on \(w.expires): no longer accepted (\(w.owner), \(w.ticket))"
+                    out += "  \(String(repeating: " ", count: width + 5))" + style.dim("≈ \(text)") + "\n"
+                }
             }
         }
         out += summary(report, style: style) + "\n"
@@ -27,7 +33,21 @@ public enum AuditText {
     public static func summary(_ report: AuditReport, style: TextStyle = .plain) -> String {
         let s = report.summary
         let verdict = s.blocking == 0 ? "OK" : "NOT OK: \(s.blocking) finding(s) at or above \(report.failOn.rawValue)"
-        return "Summary: \(s.hosts) host(s), \(s.pass) pass, \(s.warn) warn, \(s.fail) fail — " + style.verdict(s.blocking == 0, verdict)
+        let waived = s.waived.map { ", \($0) waived" } ?? ""
+        return "Summary: \(s.hosts) host(s), \(s.pass) pass, \(s.warn) warn, \(s.fail) fail\(waived) — " + style.verdict(s.blocking == 0, verdict)
+    }
+
+    /// One line per waiver that needs a look: expired ones (their findings count again) and
+    /// stale ones (matching nothing: fixed, or mistyped). Empty when every waiver is in use.
+    public static func waiverWarnings(_ report: AuditReport) -> [String] {
+        guard let file = report.waivers else { return [] }
+        return file.waivers.compactMap { w in
+            switch w.state {
+            case .active: nil
+            case .expired: "\(file.path):\(w.line): waiver \(w.id) expired on \(w.expires)\(w.matched > 0 ? "; the \(w.matched) finding(s) it matched count again" : "") (owner \(w.owner), ticket \(w.ticket))"
+            case .stale: "\(file.path):\(w.line): waiver \(w.id) matches no finding (stale: the problem is fixed, or the waiver names the wrong rule/host/device); remove it"
+            }
+        }
     }
 }
 

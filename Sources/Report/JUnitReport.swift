@@ -17,17 +17,24 @@ public enum JUnitReport {
         var suites: [String] = []
         var totalTests = 0
         var totalFailures = 0
+        var totalSkipped = 0
         for host in report.hosts {
             let cases = testCases(byHost[host.name] ?? [], report: report)
             let failures = cases.filter(\.failed).count
+            let skipped = cases.filter(\.skipped).count
             totalTests += cases.count
             totalFailures += failures
-            var suite = "  <testsuite name=\"\(host.name.markupEscaped)\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\" time=\"0\" timestamp=\"\(timestamp)\" hostname=\"\(host.name.markupEscaped)\">\n"
+            totalSkipped += skipped
+            var suite = "  <testsuite name=\"\(host.name.markupEscaped)\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(skipped)\" time=\"0\" timestamp=\"\(timestamp)\" hostname=\"\(host.name.markupEscaped)\">\n"
             suite += "    <properties>\n"
             suite += property("run-id", report.runId)
             suite += property("rules-file", report.rules.path)
             suite += property("rules-sha256", report.rules.sha256)
             suite += property("fail-on", report.failOn.rawValue)
+            if let waivers = report.waivers {
+                suite += property("waivers-file", waivers.path)
+                suite += property("waivers-sha256", waivers.sha256)
+            }
             if let kernel = host.kernelRelease { suite += property("kernel", kernel) }
             for (key, value) in host.labels.sorted(by: { $0.key < $1.key }) { suite += property("label.\(key)", value) }
             suite += "    </properties>\n"
@@ -37,7 +44,7 @@ public enum JUnitReport {
         }
         return """
             <?xml version="1.0" encoding="UTF-8"?>
-            <testsuites name="sriov-audit" tests="\(totalTests)" failures="\(totalFailures)" errors="0" skipped="0" time="0" timestamp="\(timestamp)">
+            <testsuites name="sriov-audit" tests="\(totalTests)" failures="\(totalFailures)" errors="0" skipped="\(totalSkipped)" time="0" timestamp="\(timestamp)">
 
             """ + suites.joined() + "</testsuites>\n"
     }
@@ -45,6 +52,8 @@ public enum JUnitReport {
     private struct TestCase {
         var xml: String
         var failed: Bool
+        /// Every violation of the case is waived: reported as `skipped` with the waiver's reason.
+        var skipped = false
     }
 
     /// One test case per (rule, subject); several findings about the same subject (a VF with both
@@ -68,12 +77,18 @@ public enum JUnitReport {
                 let body = blocking.map(describe).joined(separator: "\n\n")
                 xml += "      <failure message=\"\(worst.message.markupEscaped)\" type=\"\(worst.severity.rawValue)\">\(body.markupEscaped)</failure>\n"
             }
+            let waived = violations.filter(\.isWaived)
+            let skipped = blocking.isEmpty && !waived.isEmpty && waived.count == violations.count
+            if skipped, let w = waived.first?.waiver {
+                let message = "waived: \(w.reason) (waiver \(w.id), owner \(w.owner), ticket \(w.ticket), expires \(w.expires))"
+                xml += "      <skipped message=\"\(message.markupEscaped)\"/>\n"
+            }
             let below = violations.filter { !report.isBlocking($0) }
             let passes = group.filter { $0.status == .pass }
-            let out = below.map { "\($0.status.rawValue.uppercased()) [\($0.severity.rawValue)] " + describe($0) } + passes.map { "PASS " + $0.message }
+            let out = below.map { "\($0.isWaived ? "WAIVED " : "")\($0.status.rawValue.uppercased()) [\($0.severity.rawValue)] " + describe($0) } + passes.map { "PASS " + $0.message }
             if !out.isEmpty { xml += "      <system-out>\(out.joined(separator: "\n\n").markupEscaped)</system-out>\n" }
             xml += "    </testcase>\n"
-            return TestCase(xml: xml, failed: !blocking.isEmpty)
+            return TestCase(xml: xml, failed: !blocking.isEmpty, skipped: skipped)
         }
     }
 
@@ -81,6 +96,9 @@ public enum JUnitReport {
         var lines = [f.message]
         if let hint = f.hint { lines.append("hint: \(hint)") }
         lines += f.evidence.sorted(by: { $0.key < $1.key }).map { "\($0.key): \($0.value)" }
+        if let w = f.waiver {
+            lines.append("waiver \(w.id) (\(w.state.rawValue), expires \(w.expires)): \(w.reason); owner \(w.owner), ticket \(w.ticket)")
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -10,10 +10,14 @@ public enum MarkdownReport {
         let s = report.summary
         var md = "## sriov-audit: \(s.compliant ? "✅ compliant" : "❌ not compliant") — \(cell(report.subject))\n\n"
         md += "\(s.hosts) host(s) audited against `\(cell(report.rules.path))` (\(report.rules.rules.count) rules, sha256 `\(report.rules.sha256.prefix(12))`), fail-on **\(report.failOn.rawValue)**, run `\(report.runId)` at \(SnapshotText.iso8601(report.generatedAt)).\n\n"
-        md += "| Pass | Warn | Fail | Blocking |\n|---:|---:|---:|---:|\n| \(s.pass) | \(s.warn) | \(s.fail) | \(s.blocking) |\n\n"
+        if let waived = s.waived {
+            md += "| Pass | Warn | Fail | Waived | Blocking |\n|---:|---:|---:|---:|---:|\n| \(s.pass) | \(s.warn) | \(s.fail) | \(waived) | \(s.blocking) |\n\n"
+        } else {
+            md += "| Pass | Warn | Fail | Blocking |\n|---:|---:|---:|---:|\n| \(s.pass) | \(s.warn) | \(s.fail) | \(s.blocking) |\n\n"
+        }
 
         var perRule: [String: (findings: Int, hosts: Set<String>)] = [:]
-        for f in report.findings where f.status != .pass {
+        for f in report.findings where f.status != .pass && !f.isWaived {
             var entry = perRule[f.rule] ?? (0, [])
             entry.findings += 1
             entry.hosts.insert(f.host)
@@ -37,6 +41,7 @@ public enum MarkdownReport {
             if attention.count > maxRows { md += "\n… and \(attention.count - maxRows) more host(s).\n" }
             md += "\n"
         }
+        md += complianceSections(report)
         let blocking = report.findings.filter { report.isBlocking($0) }
         if !blocking.isEmpty {
             md += "### Blocking findings\n\n"

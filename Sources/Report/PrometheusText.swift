@@ -19,15 +19,40 @@ public enum PrometheusText {
         var report = report
         report.hosts = report.hosts.filter { seen.insert($0.name).inserted }
         var findings: [String: Int] = [:]
+        var waived: [String: Int] = [:]
         for finding in report.findings where finding.status != .pass {
-            findings[finding.host + "\u{0}" + finding.rule, default: 0] += 1
+            if finding.isWaived { waived[finding.host + "\u{0}" + finding.rule, default: 0] += 1 } else {
+                findings[finding.host + "\u{0}" + finding.rule, default: 0] += 1
+            }
         }
 
-        out += family("sriov_audit_findings", "Violations found by the last audit, by host and rule (0 when the rule passed).")
+        // With a waivers file, each host and rule has two series: `state="open"` (what alerts
+        // should fire on) and `state="waived"` (accepted risks, still visible). Without one the
+        // series keep the labels they always had.
+        let waiving = report.waivers != nil
+        out += family("sriov_audit_findings", "Violations found by the last audit, by host and rule (0 when the rule passed)"
+                      + (waiving ? "; state=waived counts those an active waiver accepts." : "."))
         for host in report.hosts {
             for rule in report.rules.rules {
-                out += sample("sriov_audit_findings", [("host", host.name), ("rule", rule.id), ("check", rule.check), ("severity", rule.severity.rawValue)],
-                              Double(findings[host.name + "\u{0}" + rule.id] ?? 0))
+                let labels = [("host", host.name), ("rule", rule.id), ("check", rule.check), ("severity", rule.severity.rawValue)]
+                let key = host.name + "\u{0}" + rule.id
+                if waiving {
+                    out += sample("sriov_audit_findings", labels + [("state", "open")], Double(findings[key] ?? 0))
+                    out += sample("sriov_audit_findings", labels + [("state", "waived")], Double(waived[key] ?? 0))
+                } else {
+                    out += sample("sriov_audit_findings", labels, Double(findings[key] ?? 0))
+                }
+            }
+        }
+        if let waivers = report.waivers, !waivers.waivers.isEmpty {
+            out += family("sriov_audit_waiver_expiry_timestamp_seconds", "When each waiver stops applying (end of its expires day, UTC): alert before it lapses.")
+            for w in waivers.waivers {
+                out += sample("sriov_audit_waiver_expiry_timestamp_seconds", [("waiver", w.id), ("state", w.state.rawValue)],
+                              Double((w.expires.daysSinceEpoch + 1) * 86_400))
+            }
+            out += family("sriov_audit_waiver_matched_findings", "Violations each waiver matched in the last audit (0 for a stale waiver).")
+            for w in waivers.waivers {
+                out += sample("sriov_audit_waiver_matched_findings", [("waiver", w.id), ("state", w.state.rawValue)], Double(w.matched))
             }
         }
         out += family("sriov_audit_host_compliant", "1 when the host has no violation at or above the run's fail-on severity.")

@@ -10,10 +10,11 @@ import Foundation
 /// Runs an audit through ``AuditEngine`` and assembles the report: findings, per-host totals,
 /// and the few facts reports list per host (PF models, firmware, VF counts).
 public struct ReportBuilder {
-    private let engine: AuditEngine
+    private var engine: AuditEngine
     private var given: [AuditHost] = []
     private let rulesFile: AuditReport.RulesFile
     private let failOn: Severity
+    private var waivers: (book: WaiverBook, sha256: String)?
 
     /// - Parameter rulesSource: the rules file's bytes as read (hashed into the report, and what
     ///   per-host results are kept under in a fleet database).
@@ -25,8 +26,15 @@ public struct ReportBuilder {
             path: rules.path, sha256: SHA256.hex(source),
             rules: rules.rules.map {
                 AuditReport.RuleInfo(id: $0.id, check: $0.check.rawValue, severity: $0.severity, description: $0.description,
-                                     line: $0.position.line, column: $0.position.column)
+                                     line: $0.position.line, column: $0.position.column, controls: $0.controls.isEmpty ? nil : $0.controls)
             })
+    }
+
+    /// Applies a waivers file (read from `source`) to the findings, judging expiry on `today`.
+    public mutating func waive(_ set: WaiverSet, source: some Sequence<UInt8>, today: CalendarDay) {
+        waivers = (WaiverBook(set, today: today), SHA256.hex(Array(source)))
+        // A waiver written for a PF covers its VFs: the report then needs each VF's PF.
+        engine.readVFOwners = set.waivers.contains { $0.pf != nil }
     }
 
     /// Hosts given in memory (capture folders, snapshot files, this host), audited by ``finish(runId:at:)``.
@@ -67,35 +75,75 @@ public struct ReportBuilder {
                 }
             }
             host.featureDrift = outcome.featureDrift[subject.seq]
+            host.contentHash = outcome.contentHashes[subject.snapshotID]
             return host
         }
-        var counts: [String: (pass: Int, warn: Int, fail: Int, blocking: Int)] = [:]
-        for finding in outcome.findings {
-            var c = counts[finding.host] ?? (0, 0, 0, 0)
-            switch finding.status {
-            case .pass: c.pass += 1
-            case .warn: c.warn += 1
-            case .fail: c.fail += 1
+        var findings = outcome.findings
+        var waiversFile: AuditReport.WaiversFile?
+        if let waivers {
+            let applied = waivers.book.apply(to: findings, hosts: Self.waiverHosts(outcome))
+            findings = applied.findings
+            waiversFile = AuditReport.WaiversFile(path: waivers.book.set.path, sha256: waivers.sha256, today: waivers.book.today,
+                                                  waivers: applied.statuses)
+        }
+        var counts: [String: (pass: Int, warn: Int, fail: Int, waived: Int, blocking: Int)] = [:]
+        for finding in findings {
+            var c = counts[finding.host] ?? (0, 0, 0, 0, 0)
+            if finding.isWaived {
+                c.waived += 1
+            } else {
+                switch finding.status {
+                case .pass: c.pass += 1
+                case .warn: c.warn += 1
+                case .fail: c.fail += 1
+                }
             }
             if finding.isBlocking(atOrAbove: failOn) { c.blocking += 1 }
             counts[finding.host] = c
         }
         let reportHosts = hosts.map { host -> AuditReport.Host in
             var h = host
-            let c = counts[host.name] ?? (0, 0, 0, 0)
-            (h.pass, h.warn, h.fail, h.blocking) = c
+            let c = counts[host.name] ?? (0, 0, 0, 0, 0)
+            (h.pass, h.warn, h.fail, h.blocking) = (c.pass, c.warn, c.fail, c.blocking)
+            h.waived = waivers == nil ? nil : c.waived
             h.status = c.fail > 0 ? .fail : c.warn > 0 ? .warn : .pass
             return h
         }
         let blocking = reportHosts.reduce(0) { $0 + $1.blocking }
         let summary = AuditReport.Summary(
             hosts: reportHosts.count, pass: reportHosts.reduce(0) { $0 + $1.pass }, warn: reportHosts.reduce(0) { $0 + $1.warn },
-            fail: reportHosts.reduce(0) { $0 + $1.fail }, blocking: blocking, compliant: blocking == 0)
+            fail: reportHosts.reduce(0) { $0 + $1.fail }, waived: waivers == nil ? nil : reportHosts.reduce(0) { $0 + ($1.waived ?? 0) },
+            blocking: blocking, compliant: blocking == 0)
         // A run's time in whole seconds, as reports have always given it (JUnit's timestamp has no fraction).
-        return AuditReport(
+        var report = AuditReport(
             schemaVersion: AuditReport.schemaVersion, runId: runId, generatedAt: Date(timeIntervalSince1970: time.timeIntervalSince1970.rounded(.down)),
             tool: .init(name: "sriov-audit", version: SriovAuditVersion.current), rules: rulesFile, failOn: failOn,
-            hosts: reportHosts, findings: outcome.findings, summary: summary)
+            hosts: reportHosts, findings: findings, summary: summary)
+        report.waivers = waiversFile
+        report.controls = ControlSummary.frameworks(report)
+        return report
+    }
+
+    /// Per host name, its labels and which PF each device belongs to (what waivers match on).
+    static func waiverHosts(_ outcome: AuditEngine.Outcome) -> [String: WaiverBook.Host] {
+        var hosts: [String: WaiverBook.Host] = [:]
+        for subject in outcome.subjects {
+            var host = WaiverBook.Host(labels: subject.labels)
+            let pfs = outcome.pfFacts[subject.snapshotID] ?? []
+            var byOwner: [AuditFacts.VF.Owner: WaiverBook.PFName] = [:]
+            for fact in pfs {
+                if let pf = fact.pf {
+                    let name = WaiverBook.PFName(address: pf.address.description, interfaces: pf.interfaces)
+                    byOwner[fact.owner] = name
+                    host.pfOf[name.address] = name
+                }
+            }
+            for (vf, owner) in outcome.vfOwners[subject.snapshotID] ?? [:] {
+                if let pf = byOwner[owner] { host.pfOf[vf] = pf }
+            }
+            hosts[subject.hostname] = host
+        }
+        return hosts
     }
 
     /// Claims grouped by consumer, in order of first appearance (claims come sorted by address).

@@ -27,7 +27,7 @@ public struct ReportDirectory {
         try AtomicFile.makeDirectories(path)
         var written: [String] = []
         var latestCopies: [(format: ReportFormat, target: String, latest: String)] = []
-        let stem = "\(Self.safeName(report.subject))-\(Self.stamp(report.generatedAt))-\(report.runId.prefix(8))"
+        let stem = Self.stem(report)
         for format in formats {
             let latest = "\(path)/latest.\(format.fileExtension)"
             if format == .prom {
@@ -100,6 +100,11 @@ public struct ReportDirectory {
         case .html: HTMLReport.render(report)
         case .md: MarkdownReport.render(report)
         }
+    }
+
+    /// The run's file names before the extension: `SUBJECT-YYYYMMDDTHHMMSSZ-RUNID8`.
+    static func stem(_ report: AuditReport) -> String {
+        "\(safeName(report.subject))-\(stamp(report.generatedAt))-\(report.runId.prefix(8))"
     }
 
     /// `20261125T220301Z`.

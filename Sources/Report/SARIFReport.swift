@@ -33,7 +33,7 @@ public enum SARIFReport {
                 shortDescription: Message(text: rule.description ?? "\(rule.check) check"),
                 fullDescription: Message(text: "\(rule.description ?? rule.check) (check: \(rule.check), severity: \(rule.severity.rawValue))"),
                 defaultConfiguration: Configuration(level: level(rule.severity)),
-                properties: ["check": rule.check, "severity": rule.severity.rawValue])
+                properties: ruleProperties(rule))
         }
         let log = Log(
             schema: schemaURI, version: "2.1.0",
@@ -69,6 +69,15 @@ public enum SARIFReport {
         write(chunk + (first ? "" : "\n      ") + String(frame[close...]) + "\n")
     }
 
+    /// The rule's check and severity, and its controls as `framework/ID` tags (the property
+    /// code-scanning tools filter on) when the rules file maps any.
+    static func ruleProperties(_ rule: AuditReport.RuleInfo) -> RuleProperties {
+        let tags = (rule.controls?.frameworks ?? []).flatMap { framework in
+            (rule.controls?.byFramework[framework] ?? []).map { "\(framework)/\($0)" }
+        }
+        return RuleProperties(check: rule.check, severity: rule.severity.rawValue, tags: tags.isEmpty ? nil : tags)
+    }
+
     struct SARIFFrameError: Error, CustomStringConvertible {
         var description: String { "internal error: the SARIF frame has no results array" }
     }
@@ -85,9 +94,23 @@ public enum SARIFReport {
         JSONTextWriter.appendString(uri, to: &out)
         out += "}, \"region\": {\"startLine\": \(line), \"startColumn\": \(column)}}}], \"partialFingerprints\": {\"\(fingerprintKey)\": \""
         out += fingerprint(host: f.host, bdf: f.bdf, rule: f.rule)
-        out += "\"}, \"properties\": {"
+        out += "\"}"
+        if let w = f.waiver, w.state == .active {
+            // SARIF 2.1.0 §3.35: an accepted suppression recorded outside the source (`external`).
+            out += ", \"suppressions\": [{\"kind\": \"external\", \"status\": \"accepted\", \"justification\": "
+            JSONTextWriter.appendString("\(w.reason) (waiver \(w.id), owner \(w.owner), ticket \(w.ticket), expires \(w.expires))", to: &out)
+            out += ", \"properties\": {\"waiver\": "
+            JSONTextWriter.appendString(w.id, to: &out)
+            out += ", \"owner\": "
+            JSONTextWriter.appendString(w.owner, to: &out)
+            out += ", \"ticket\": "
+            JSONTextWriter.appendString(w.ticket, to: &out)
+            out += ", \"expires\": \"\(w.expires)\"}}]"
+        }
+        out += ", \"properties\": {"
         var properties: [(String, String)] = [("host", f.host), ("severity", f.severity.rawValue), ("check", f.check)]
         if let bdf = f.bdf { properties.append(("bdf", bdf)) }
+        if let w = f.waiver, w.state == .expired { properties.append(("expiredWaiver", "\(w.id) (expired \(w.expires))")) }
         for (key, value) in f.evidence.sorted(by: { $0.key < $1.key }) { properties.append(("evidence." + key, value)) }
         for (n, (key, value)) in properties.enumerated() {
             if n > 0 { out += ", " }
@@ -153,7 +176,12 @@ public enum SARIFReport {
         var shortDescription: Message
         var fullDescription: Message
         var defaultConfiguration: Configuration
-        var properties: [String: String]
+        var properties: RuleProperties
+    }
+    struct RuleProperties: Encodable {
+        var check: String
+        var severity: String
+        var tags: [String]?
     }
     struct Configuration: Encodable { var level: String }
     struct Message: Encodable { var text: String }

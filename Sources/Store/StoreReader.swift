@@ -101,6 +101,26 @@ extension InventoryStore {
         }
     }
 
+    /// When each content of `hostname` began, in time order: its observations with runs of the
+    /// same content collapsed, so a host that went back to an earlier content shows it again
+    /// (what a compliance history needs: a fix that was undone is a regression).
+    public func contentTimeline(of hostname: String) throws -> [(snapshotID: Int64, from: Date)] {
+        try read { db in
+            let hostID = try requireHost(db, hostname)
+            var spans: [(snapshotID: Int64, from: Date)] = []
+            let rows = try db.query("SELECT snapshot_id, collected_at FROM observations WHERE host_id = ? ORDER BY collected_at",
+                                    [.int(hostID)], table: "observations")
+            while try rows.next() {
+                let id = try rows.int64(0) ?? 0
+                guard spans.last?.snapshotID != id else { continue }
+                let text = rows.text(1) ?? ""
+                guard let time = Timestamp.parse(text) else { throw StoreError.corrupt("not a timestamp in the store: \(text)") }
+                spans.append((id, time))
+            }
+            return spans
+        }
+    }
+
     /// The snapshot of `hostname` as collected at or before `time` (the latest when nil).
     public func snapshot(of hostname: String, at time: Date? = nil) throws -> HostSnapshot {
         try read { db in

@@ -77,6 +77,14 @@ final class RendererTests: XCTestCase {
         r.findings.append(Finding(rule: rule, status: .fail, host: nasty, bdf: "0000:04:10.2", message: nasty, hint: nasty,
                                   evidence: [nasty: nasty, "10": "a", "9": "b", "B": "c", "_x": "d", "baselineCount": "e", "baseline": "f"]))
         r.findings.append(Finding(rule: rule, status: .pass, host: "", message: ""))
+        // A waiver's free text (reason, owner, ticket) is the operator's, as hostile as any.
+        let waiver = Waiver(id: "w-1", rules: ["*"], host: nil, labels: [:], bdf: nil, pf: nil, reason: nasty, owner: nasty, ticket: nasty,
+                            expires: CalendarDay("2027-01-31")!, position: SourcePosition(line: 1, column: 1))
+        var waived = r.findings[r.findings.count - 2]
+        waived.waiver = FindingWaiver(waiver, state: .active)
+        r.findings.append(waived)
+        waived.waiver = FindingWaiver(waiver, state: .expired)
+        r.findings.append(waived)
         var streamed = ""
         try AuditJSON.write(r) { streamed += $0 }
         XCTAssertEqual(streamed, String(decoding: try AuditReport.makeEncoder().encode(r), as: UTF8.self) + "\n")
