@@ -132,6 +132,8 @@ struct AuditCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Folder for the report files (default: reports/); `-` prints the one format to standard output.", valueName: "DIR"))
     var out: String?
 
+    @OptionGroup var compliance: ComplianceOptions
+
     @Option(name: .customLong("keep-runs"), help: ArgumentHelp("Keep the report files of only the newest N runs of this host (or fleet) in --out; latest.* always stays.", valueName: "N"))
     var keepRuns: Int?
 
@@ -141,8 +143,10 @@ struct AuditCommand: ParsableCommand {
 
     func validate() throws {
         if let keepRuns, keepRuns < 1 { throw ValidationError("--keep-runs wants 1 or more") }
+        try compliance.validateOptions()
         let formats = try parsedFormats()
         if out == "-", formats.count != 1 { throw ValidationError("--out - prints one format; got \(formats.count)") }
+        if out == "-", compliance.sign != nil { throw ValidationError("--sign signs report files: give a folder with --out, not -") }
     }
 
     private func parsedFormats() throws -> [ReportFormat] {
@@ -152,19 +156,22 @@ struct AuditCommand: ParsableCommand {
     /// One table or JSON report with no --out goes to standard output, as before; anything else to files.
     private func directory(for formats: [ReportFormat]) -> String? {
         if out == "-" { return nil }
-        if out == nil, formats.count == 1, formats[0] == .table || formats[0] == .json { return nil }
+        if out == nil, compliance.sign == nil, formats.count == 1, formats[0] == .table || formats[0] == .json { return nil }
         return out ?? "reports"
     }
 
     func run() throws {
         let formats = try parsedFormats()
         let directory = directory(for: formats)
+        let signer = try compliance.signer()  // a bad key fails before the audit, not after it
         if !pushOptions.push.isEmpty || pushOptions.spool != nil { pushOptions.flushEarlierRuns(database: sources.database) }
         let report: AuditReport
         do {
             let (ruleSet, source) = try loadRules(rules)
+            var builder = ReportBuilder(rules: ruleSet, rulesSource: source, failOn: failOn)
+            try compliance.applyWaivers(to: &builder)
             report = try progress.showing("audit", unit: "hosts checked") { line in
-                try sources.report(ReportBuilder(rules: ruleSet, rulesSource: source, failOn: failOn), store: !noStore, progress: line)
+                try sources.report(builder, store: !noStore, progress: line)
             }
         } catch {
             // node_exporter should see a run that could not audit, not the last good one's metrics.
@@ -179,12 +186,18 @@ struct AuditCommand: ParsableCommand {
         let pushedJSON = pushOptions.push.isEmpty ? nil : try AuditJSON.render(report)
         // A report folder that cannot be written must not also cost the push: remember, push, then fail.
         var writeFailure: (any Error)?
+        for warning in AuditText.waiverWarnings(report) { Console.error("warning: \(warning)\n") }
         if let directory {
             Console.out(AuditText.summary(report, style: color.style) + "\n")
             do {
                 let written = try ReportDirectory(path: directory).write(report, formats: formats, renderedJSON: pushedJSON)
                 for path in written where !path.contains("/latest.") || path.hasSuffix("/latest.prom") {
                     Console.out("wrote \(path)\n")
+                }
+                if let signer {
+                    let manifest = try signer.sign(report, files: written.filter { !$0.contains("/latest.") }, directory: directory,
+                                                   prometheus: formats.contains(.prom))
+                    Console.out("signed \(manifest.files.count) report file(s); evidence manifest \(manifest.path)\n")
                 }
                 if let keepRuns {
                     let removed = try ReportDirectory(path: directory).prune(subject: report.subject, keep: keepRuns)
@@ -223,11 +236,31 @@ struct RulesCommand: ParsableCommand {
             commandName: "check",
             abstract: "Validate a rules file; every mistake is printed as FILE:LINE:COL: message.")
 
-        @Argument(help: "The rules file.") var file: String
+        @Argument(help: "The rules file (default: the built-in rules).") var file: String?
+
+        @Option(name: .long, help: ArgumentHelp("Also validate a waivers file against these rules.", valueName: "FILE"))
+        var waivers: String?
+
+        @Option(name: .customLong("max-waiver-days"), help: ArgumentHelp("A waiver may expire at most this many days ahead.", valueName: "DAYS"))
+        var maxWaiverDays: Int = WaiverFileParser.defaultMaxDaysAhead
 
         func run() throws {
             let (set, _) = try loadRules(file)
-            Console.out("\(file): \(set.rules.count) rule(s), OK\n")
+            Console.out("\(file ?? "built-in rules"): \(set.rules.count) rule(s), OK\n")
+            guard let waivers else { return }
+            let today = CalendarDay(secondsSinceEpoch: Date().timeIntervalSince1970)
+            let (waiverSet, _) = try loadWaivers(waivers, today: today, maxDays: maxWaiverDays)
+            // A waiver naming no rule of this file would never match: say so with the likely one.
+            let ids = set.rules.map(\.id)
+            var unknown = 0
+            for w in waiverSet.waivers {
+                for pattern in w.unmatchedRulePatterns(among: ids) {
+                    unknown += 1
+                    Console.error("\(waivers):\(w.position.line):\(w.position.column): warning: waiver \(w.id) names `\(pattern)`, which matches no rule of \(file ?? "the built-in rules")\(Suggestion.phrase(for: pattern, among: ids))\n")
+                }
+            }
+            let expired = waiverSet.waivers.filter { !$0.isActive(on: today) }.count
+            Console.out("\(waivers): \(waiverSet.waivers.count) waiver(s), \(expired) expired, OK\n")
         }
     }
 }

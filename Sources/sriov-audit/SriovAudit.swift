@@ -29,7 +29,7 @@ struct SriovAudit: AsyncParsableCommand {
         subcommands: [
             CollectCommand.self, CaptureCommand.self, ImportCommand.self, HostsCommand.self, HistoryCommand.self,
             ShowCommand.self, DiffCommand.self, PruneCommand.self, MigrateCommand.self, AuditCommand.self, CheckUpgradeCommand.self, RulesCommand.self,
-            PushCommand.self, ServeCommand.self, TokenCommand.self,
+            PushCommand.self, ServeCommand.self, TokenCommand.self, KeygenCommand.self, VerifyCommand.self,
         ],
         defaultSubcommand: nil
     )

@@ -71,9 +71,20 @@ struct HistoryCommand: ParsableCommand {
     @Flag(name: .long, help: "Under the table, what changed at each snapshot since the one before, as `diff` says it (a VF now used by a guest, firmware, VLANs, ...).")
     var changes = false
 
+    @OptionGroup var policy: PolicyOptions
+
+    func validate() throws {
+        try policy.validatePolicy()
+        if changes, policy.compliance { throw ValidationError("--changes and --compliance are two views; pick one") }
+    }
+
     func run() throws {
         let db = try store.open(readOnly: true)
-        if changes {
+        if policy.compliance {
+            let snapshots = try db.contentTimeline(of: host).map { span in (at: span.from, snapshot: try db.snapshot(of: host, at: span.from)) }
+            let timeline = try policy.timeline(host: host, snapshots: snapshots, labels: try db.labels(of: host))
+            Console.out(format == .json ? try jsonText(timeline) : timeline.text())
+        } else if changes {
             let history = try db.historyWithChanges(of: host)
             Console.out(format == .json ? try jsonText(history) : StoreText.history(host, history))
         } else {
@@ -119,6 +130,8 @@ struct DiffCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Compare to the snapshot at or before this time.", valueName: "TIME")) var to: String?
     @Option(name: .long, help: "Output format: table or json.") var format: SnapshotFormat = .table
 
+    @OptionGroup var policy: PolicyOptions
+
     struct Output: Encodable {
         var host: String
         var from: Date
@@ -126,11 +139,20 @@ struct DiffCommand: ParsableCommand {
         var changes: [Change]
     }
 
+    func validate() throws {
+        try policy.validatePolicy()
+    }
+
     func run() throws {
         let db = try store.open(readOnly: true)
         let toTime = try to.map { try parseTime($0, option: "--to") }
         var (older, newer) = try db.driftPair(of: host, to: toTime)
         if let from { older = try db.snapshot(of: host, at: try parseTime(from, option: "--from")) }
+        if policy.compliance {
+            let timeline = try policy.timeline(host: host, snapshots: [(older.collectedAt, older), (newer.collectedAt, newer)], labels: try db.labels(of: host))
+            Console.out(format == .json ? try jsonText(timeline) : StoreText.complianceDiff(timeline))
+            return
+        }
         let changes = SnapshotDiff.changes(from: older, to: newer)
         if format == .json {
             Console.out(try jsonText(Output(host: host, from: older.collectedAt, to: newer.collectedAt, changes: changes)))
