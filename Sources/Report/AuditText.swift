@@ -26,6 +26,11 @@ public enum AuditText {
                 }
             }
         }
+        // A report file read later must say which acceptances lapsed or match nothing, not only the run's stderr.
+        let warnings = waiverWarnings(report)
+        if !warnings.isEmpty {
+            out += style.bold("Waivers") + "\n" + warnings.map { "  \($0)\n" }.joined()
+        }
         out += summary(report, style: style) + "\n"
         return out
     }

@@ -6,7 +6,7 @@ extension HTMLReport {
     static func complianceSection(_ report: AuditReport) -> String {
         guard let frameworks = report.controls else { return "" }
         var html = "<section id=\"compliance\">\n<h2>Compliance by control</h2>\n"
-        html += "<p class=\"note\">Each control's hosts by their worst unwaived finding on the rules that evidence it. The mapping comes from the rules file; it is evidence for an assessment, not a certification.</p>\n"
+        html += "<p class=\"note\">Each control's hosts by their worst unwaived finding on the rules that evidence it (waived when every violation is waived; not evaluated when no rule judged the host). The mapping comes from the rules file; it is evidence for an assessment, not a certification.</p>\n"
         for framework in frameworks {
             html += "<h3>\(framework.name.markupEscaped)</h3>\n<table class=\"controls\" data-framework=\"\(framework.name.markupEscaped)\">\n"
             html += "<thead><tr><th>Control</th><th>Rules</th><th>Passing</th><th>Warning</th><th>Failing</th><th>Waived</th><th>Not evaluated</th><th>Failing hosts</th></tr></thead>\n<tbody>\n"

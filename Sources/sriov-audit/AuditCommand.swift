@@ -186,7 +186,10 @@ struct AuditCommand: ParsableCommand {
         let pushedJSON = pushOptions.push.isEmpty ? nil : try AuditJSON.render(report)
         // A report folder that cannot be written must not also cost the push: remember, push, then fail.
         var writeFailure: (any Error)?
-        for warning in AuditText.waiverWarnings(report) { Console.error("warning: \(warning)\n") }
+        // The table printed to standard output carries them itself; every other output is for files or machines.
+        if directory != nil || formats[0] != .table {
+            for warning in AuditText.waiverWarnings(report) { Console.error("warning: \(warning)\n") }
+        }
         if let directory {
             Console.out(AuditText.summary(report, style: color.style) + "\n")
             do {

@@ -124,6 +124,12 @@ final class ComplianceCommandTests: XCTestCase {
         let table = try String(contentsOfFile: out + "/latest.txt", encoding: .utf8)
         XCTAssertTrue(table.contains("WAIVED [medium] 0000:04:10.2: spoofchk off, trust on"), table)
         XCTAssertTrue(table.contains("≈ waiver fra2-trusted-vfs EXPIRED on 2026-12-10: no longer accepted (netops@example.com, CHG-2300)"), table)
+        XCTAssertTrue(table.contains("Waivers\n  \(waivers):10: waiver fra2-trusted-vfs expired on 2026-12-10;"), "the file says which waivers lapsed: \(table)")
+        XCTAssertTrue(table.contains("\n  \(waivers):25: waiver nothing-to-waive matches no finding (stale"), table)
+        // Printed to a terminal, the table carries the waiver lines; standard error does not repeat them.
+        let terminal = try CLI.run(["audit", "--db", dir + "/inventory.db", "--waivers", waivers, "--as-of", "2026-12-15"])
+        XCTAssertTrue(terminal.stdout.contains("waiver nothing-to-waive matches no finding"), terminal.stdout)
+        XCTAssertFalse(terminal.stderr.contains("waiver"), terminal.stderr)
 
         // JUnit: fully waived cases are skipped with the reason (junitparser reads them).
         if (try? shell("python3", ["-c", "import junitparser"]))?.status == 0 {

@@ -94,6 +94,19 @@ final class EvidenceCommandTests: XCTestCase {
             XCTAssertEqual(problems.count, 1, "\(name): \(problems)")
             XCTAssertTrue(problems.first?.hasPrefix("\(name): was changed") == true, "\(name): \(problems)")
         }
+        // A signature damaged beside an intact report file is named too (the file's hash still matches).
+        for name in signed {
+            let copy = dir + "/tampered"
+            try? FileManager.default.removeItem(atPath: copy)
+            try FileManager.default.copyItem(atPath: out, toPath: copy)
+            var bytes = try Data(contentsOf: URL(fileURLWithPath: "\(copy)/\(name).sig"))
+            bytes[7] ^= 0x80
+            try bytes.write(to: URL(fileURLWithPath: "\(copy)/\(name).sig"))
+            let r = try CLI.run(["verify", copy, "--key", dir + "/audit.pub", "--format", "json"])
+            XCTAssertEqual(r.status, 1, name)
+            let problems = (try? JSONSerialization.jsonObject(with: r.stdoutData) as? [String: Any])?["problems"] as? [String] ?? []
+            XCTAssertEqual(problems, ["\(name).sig: does not verify \(name) with this key"], name)
+        }
         // A file added to a signed run, and one removed.
         let copy = dir + "/tampered"
         try? FileManager.default.removeItem(atPath: copy)
@@ -151,6 +164,22 @@ final class EvidenceCommandTests: XCTestCase {
             }
         }
         return s
+    }
+
+    /// The committed sample run is evidence as an auditor gets it: it verifies with the committed
+    /// public key, and its manifest names exactly the run's report files.
+    func testCommittedExampleVerifies() throws {
+        let folder = Fixtures.packageRoot + "/reports/examples/compliance"
+        let r = try CLI.run(["verify", folder, "--key", folder + "/example-signing.pub", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        let output = try XCTUnwrap(JSONSerialization.jsonObject(with: r.stdoutData) as? [String: Any])
+        XCTAssertEqual(output["ok"] as? Bool, true)
+        let runs = try XCTUnwrap(output["runs"] as? [[String: Any]])
+        XCTAssertEqual(runs.count, 1)
+        let verified = try XCTUnwrap(runs.first?["verified"] as? [String])
+        XCTAssertEqual(Set(verified.map { URL(fileURLWithPath: $0).pathExtension }), ["html", "json", "xml", "md", "txt", "sarif"],
+                       "every format of the run, the Prometheus copy as .prom.txt: \(verified)")
+        XCTAssertEqual(Set(output["unsigned"] as? [String] ?? []), ["compliance-html.png", "example-signing.pub", "waivers.yaml"])
     }
 
     func testComplianceOverTime() throws {

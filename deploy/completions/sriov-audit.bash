@@ -173,13 +173,13 @@ _sriov-audit() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    collect|capture|import|hosts|history|show|diff|prune|migrate|audit|check-upgrade|rules|push|serve|token|help)
+    collect|capture|import|hosts|history|show|diff|prune|migrate|audit|check-upgrade|rules|push|serve|token|keygen|verify|help)
         # Offer subcommand argument completions
         "_sriov-audit_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'collect capture import hosts history show diff prune migrate audit check-upgrade rules push serve token help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'collect capture import hosts history show diff prune migrate audit check-upgrade rules push serve token keygen verify help' -- "${cur}"))
         ;;
     esac
 }
@@ -332,9 +332,9 @@ _sriov-audit_hosts() {
 
 _sriov-audit_history() {
     repeating_flags=()
-    non_repeating_flags=(--changes --version -h --help)
+    non_repeating_flags=(--changes --compliance --version -h --help)
     repeating_options=()
-    non_repeating_options=(--db --db-password-file --format)
+    non_repeating_options=(--db --db-password-file --format --rules --waivers)
     __sriov-audit_offer_flags_options 1
 
     # Offer option value completions
@@ -347,6 +347,12 @@ _sriov-audit_history() {
         ;;
     '--format')
         __sriov-audit_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    '--rules')
+        return
+        ;;
+    '--waivers')
         return
         ;;
     esac
@@ -379,9 +385,9 @@ _sriov-audit_show() {
 
 _sriov-audit_diff() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--compliance --version -h --help)
     repeating_options=()
-    non_repeating_options=(--db --db-password-file --from --to --format)
+    non_repeating_options=(--db --db-password-file --from --to --format --rules --waivers)
     __sriov-audit_offer_flags_options 1
 
     # Offer option value completions
@@ -400,6 +406,12 @@ _sriov-audit_diff() {
         ;;
     '--format')
         __sriov-audit_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    '--rules')
+        return
+        ;;
+    '--waivers')
         return
         ;;
     esac
@@ -462,7 +474,7 @@ _sriov-audit_audit() {
     repeating_flags=()
     non_repeating_flags=(--fleet --no-store --version -h --help)
     repeating_options=(--root --snapshot --select --label --push)
-    non_repeating_options=(--rules --db --db-password-file --fail-on --format --out --keep-runs --token-file --token-env --cacert --cert --key --connect-timeout --timeout --retries --retry-wait --max-retry-wait --spool --color --progress)
+    non_repeating_options=(--rules --db --db-password-file --fail-on --format --out --waivers --max-waiver-days --as-of --sign --keep-runs --token-file --token-env --cacert --cert --key --connect-timeout --timeout --retries --retry-wait --max-retry-wait --spool --color --progress)
     __sriov-audit_offer_flags_options 0
 
     # Offer option value completions
@@ -496,6 +508,18 @@ _sriov-audit_audit() {
         return
         ;;
     '--out')
+        return
+        ;;
+    '--waivers')
+        return
+        ;;
+    '--max-waiver-days')
+        return
+        ;;
+    '--as-of')
+        return
+        ;;
+    '--sign')
         return
         ;;
     '--keep-runs')
@@ -632,8 +656,18 @@ _sriov-audit_rules_check() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=()
+    non_repeating_options=(--waivers --max-waiver-days)
     __sriov-audit_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--waivers')
+        return
+        ;;
+    '--max-waiver-days')
+        return
+        ;;
+    esac
 }
 
 _sriov-audit_push() {
@@ -893,6 +927,33 @@ _sriov-audit_token_revoke() {
         return
         ;;
     '--db-password-file')
+        return
+        ;;
+    esac
+}
+
+_sriov-audit_keygen() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __sriov-audit_offer_flags_options 1
+}
+
+_sriov-audit_verify() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--key --format)
+    __sriov-audit_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--key')
+        return
+        ;;
+    '--format')
+        __sriov-audit_add_completions -W 'table'$'\n''json'
         return
         ;;
     esac

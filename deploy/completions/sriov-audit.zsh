@@ -65,13 +65,15 @@ _sriov-audit() {
             'push:Re-send payloads that earlier runs could not deliver (the spool), or push saved snapshots.'
             'serve:Receive every host'\''s snapshots and reports, audit the fleet on a schedule, serve the results.'
             'token:Issue, list and revoke the tokens the fleet server accepts.'
+            'keygen:Write an Ed25519 key pair for signing audit evidence: PREFIX.key (private, mode 0600) and PREFIX.pub.'
+            'verify:Check signed audit evidence: every manifest'\''s and report file'\''s signature and SHA-256, naming any file that was changed, removed or added.'
             'help:Show subcommand help information.'
         )
         _describe -V subcommand subcommands && ret=0
         ;;
     arg)
         case "${words[1]}" in
-        collect|capture|import|hosts|history|show|diff|prune|migrate|audit|check-upgrade|rules|push|serve|token|help)
+        collect|capture|import|hosts|history|show|diff|prune|migrate|audit|check-upgrade|rules|push|serve|token|keygen|verify|help)
             "_sriov-audit_${words[1]}" && ret=0
             ;;
         esac
@@ -173,6 +175,9 @@ _sriov-audit_history() {
         '--db-password-file[A file holding the PostgreSQL password (first line), when the URL has none; else PGPASSWORD is used.]:FILE:'
         '--format[Output format\: table or json.]:format:{__sriov-audit_complete "${___format[@]}"}'
         '--changes[Under the table, what changed at each snapshot since the one before, as `diff` says it (a VF now used by a guest, firmware, VLANs, ...).]'
+        '--compliance[Show the host'\''s compliance per rule instead (first failed, fixed, waived), each stored content audited against --rules and --waivers.]'
+        '--rules[With --compliance\: the rules file (default\: the built-in rules).]:FILE:'
+        '--waivers[With --compliance\: a waivers file, each waiver judged on the day of each content.]:FILE:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -208,6 +213,9 @@ _sriov-audit_diff() {
         '--from[Compare from the snapshot at or before this time.]:TIME:'
         '--to[Compare to the snapshot at or before this time.]:TIME:'
         '--format[Output format\: table or json.]:format:{__sriov-audit_complete "${___format[@]}"}'
+        '--compliance[Show the host'\''s compliance per rule instead (first failed, fixed, waived), each stored content audited against --rules and --waivers.]'
+        '--rules[With --compliance\: the rules file (default\: the built-in rules).]:FILE:'
+        '--waivers[With --compliance\: a waivers file, each waiver judged on the day of each content.]:FILE:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -267,6 +275,10 @@ _sriov-audit_audit() {
         '--fail-on[Lowest severity that makes the exit status 1 (info, low, medium, high, critical).]:fail-on:{__sriov-audit_complete "${___fail_on[@]}"}'
         '--format[Formats, comma-separated\: table, json, junit, sarif, prom, html, md.]:LIST:'
         '--out[Folder for the report files (default\: reports/); `-` prints the one format to standard output.]:DIR:'
+        '--waivers[Accepted risks (YAML)\: matching violations are reported as waived and do not fail the run.]:FILE:'
+        '--max-waiver-days[A waiver may expire at most this many days ahead.]:DAYS:'
+        '--as-of[Judge waiver expiry on this UTC day instead of today (which waivers will have lapsed by a roll-out date).]:YYYY-MM-DD:'
+        '--sign[Sign the report files and write an evidence manifest with this Ed25519 private key (PEM, from `keygen`).]:KEY:'
         '--keep-runs[Keep the report files of only the newest N runs of this host (or fleet) in --out; latest.* always stays.]:N:'
         '*--push[POST the payload to this HTTP(S) URL (repeatable). Undelivered payloads are spooled and re-sent.]:URL:'
         '--token-file[Read the bearer token from FILE (re-read by every later re-send).]:FILE:'
@@ -351,6 +363,8 @@ _sriov-audit_rules_check() {
     local -i ret=1
     local -ar arg_specs=(
         ':file:'
+        '--waivers[Also validate a waivers file against these rules.]:FILE:'
+        '--max-waiver-days[A waiver may expire at most this many days ahead.]:DAYS:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -503,6 +517,33 @@ _sriov-audit_token_revoke() {
         ':host:'
         '--db[The inventory database\: an SQLite file (default\: /var/lib/sriov-audit/inventory.db for root, else ~/.local/share/sriov-audit/inventory.db) or a PostgreSQL URL postgres\://USER@HOST\:PORT/DATABASE?sslmode=....]:PATH|URL:'
         '--db-password-file[A file holding the PostgreSQL password (first line), when the URL has none; else PGPASSWORD is used.]:FILE:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_sriov-audit_keygen() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':PREFIX:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_sriov-audit_verify() {
+    local -i ret=1
+    local -ar ___format=('table' 'json')
+    local -ar arg_specs=(
+        ':REPORT_DIR:'
+        '--key[The public key (PEM) the evidence must be signed with.]:PUB:'
+        '--format[Output format\: table or json.]:format:{__sriov-audit_complete "${___format[@]}"}'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
