@@ -59,7 +59,12 @@ struct FleetAuditService: Service {
         let subjects = try store.latestSubjects()
         // An empty fleet is not a compliant one: nothing is written, and the run does not count as a success.
         guard !subjects.isEmpty else { return Outcome(hosts: 0, compliant: false, findings: [:], delivered: true) }
-        let builder = ReportBuilder(rules: schedule.rules, rulesSource: schedule.rulesSource, failOn: schedule.failOn)
+        var builder = ReportBuilder(rules: schedule.rules, rulesSource: schedule.rulesSource, failOn: schedule.failOn)
+        if let path = schedule.waivers {
+            let today = CalendarDay(secondsSinceEpoch: Date().timeIntervalSince1970)
+            let (set, bytes) = try ServerOptions.ScheduledAudit.readWaivers(path, today: today, maxDays: schedule.maxWaiverDays)
+            builder.waive(set, source: bytes, today: today)
+        }
         let report = try builder.fleet(store: store, subjects: subjects, workers: max(1, System.coreCount - 1))
         let json = try AuditJSON.render(report)  // once: the report file and the forwarded body are this text
         let directory = ReportDirectory(path: schedule.out)
@@ -68,7 +73,9 @@ struct FleetAuditService: Service {
         _ = try directory.prune(subject: report.subject, keep: schedule.keepRuns)
         var counts: [ServerMetrics.FindingKey: Int] = [:]
         for finding in report.findings {
-            counts[ServerMetrics.FindingKey(rule: finding.rule, severity: finding.severity.rawValue, status: finding.status.rawValue), default: 0] += 1
+            // An accepted risk is counted apart, so that an alert on status="fail" is about open problems.
+            let status = finding.isWaived ? "waived" : finding.status.rawValue
+            counts[ServerMetrics.FindingKey(rule: finding.rule, severity: finding.severity.rawValue, status: status), default: 0] += 1
         }
         var delivered = true
         if !schedule.push.isEmpty {

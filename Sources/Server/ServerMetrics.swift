@@ -81,7 +81,7 @@ final class ServerMetrics: Sendable {
                 let gauge = gauges[id] ?? registry.makeGauge(
                     name: "sriov_audit_fleet_audit_findings",
                     labels: [("rule", key.rule), ("severity", key.severity), ("status", key.status)],
-                    help: "Findings of the last scheduled fleet audit")
+                    help: "Findings of the last scheduled fleet audit (status pass, warn, fail, or waived for violations an active waiver accepts)")
                 gauges[id] = gauge
                 gauge.set(Double(count))
             }

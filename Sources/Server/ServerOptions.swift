@@ -74,6 +74,10 @@ public struct ServerOptions: Sendable {
         public var push: [PushTarget]
         public var pushPolicy: RetryPolicy
         public var spool: String
+        /// Accepted risks applied to every run: the file is read again at each run (edits take
+        /// effect, expiry is judged on the run's day); a file that no longer parses fails the run.
+        public var waivers: String?
+        public var maxWaiverDays = WaiverFileParser.defaultMaxDaysAhead
 
         public init(every: Duration, rules: RuleSet, rulesSource: [UInt8], failOn: Severity, out: String, formats: [ReportFormat],
                     keepRuns: Int, push: [PushTarget], pushPolicy: RetryPolicy, spool: String) {
@@ -149,5 +153,15 @@ public enum ServerError: Error, CustomStringConvertible, Equatable {
         case .invalidOption(let why): why
         case .cannotStart(let why): "cannot start the server: \(why)"
         }
+    }
+}
+
+extension ServerOptions.ScheduledAudit {
+    /// The waivers file, parsed against `today`; an unreadable or invalid file is an error that
+    /// names it (the run fails rather than audit without the accepted risks, or with stale ones).
+    public static func readWaivers(_ path: String, today: CalendarDay, maxDays: Int) throws -> (WaiverSet, [UInt8]) {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ServerError.invalidOption("cannot read the waivers file \(path)") }
+        let set = try WaiverFileParser.parse(String(decoding: data, as: UTF8.self), path: path, today: today, maxDaysAhead: maxDays)
+        return (set, [UInt8](data))
     }
 }

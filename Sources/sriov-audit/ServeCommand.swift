@@ -60,6 +60,10 @@ struct ServeCommand: AsyncParsableCommand {
     var auditEvery: String?
     @Option(name: .long, help: ArgumentHelp("Rules for the scheduled audit (default: the built-in rules).", valueName: "FILE")) var rules: String?
     @Option(name: .customLong("fail-on"), help: "Lowest severity that makes a scheduled audit non-compliant.") var failOn: Severity = .high
+    @Option(name: .long, help: ArgumentHelp("Accepted risks for the scheduled audit (YAML), read again at every run.", valueName: "FILE"))
+    var waivers: String?
+    @Option(name: .customLong("max-waiver-days"), help: ArgumentHelp("A waiver may expire at most this many days ahead.", valueName: "DAYS"))
+    var maxWaiverDays: Int = WaiverFileParser.defaultMaxDaysAhead
     @Option(name: .long, help: ArgumentHelp("Report folder of the scheduled audit (default: reports/ beside the database).", valueName: "DIR"))
     var out: String?
     @Option(name: .long, help: ArgumentHelp("Formats the scheduled audit writes.", valueName: "LIST")) var format = "json,junit,sarif,prom,html,md"
@@ -69,9 +73,10 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
         if clientCA != nil, tlsCert == nil { throw ValidationError("--client-ca needs TLS (--tls-cert and --tls-key)") }
-        if auditEvery == nil, rules != nil || !pushOptions.push.isEmpty {
-            throw ValidationError("--rules and --push belong to the scheduled audit: give --audit-every too")
+        if auditEvery == nil, rules != nil || waivers != nil || !pushOptions.push.isEmpty {
+            throw ValidationError("--rules, --waivers and --push belong to the scheduled audit: give --audit-every too")
         }
+        if maxWaiverDays < 1 { throw ValidationError("--max-waiver-days wants 1 or more") }
         if keepRuns < 1 || keepHostReports < 1 { throw ValidationError("--keep-runs and --keep-host-reports want 1 or more") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level: \(logLevel) is not a level") }
     }
@@ -107,6 +112,12 @@ struct ServeCommand: AsyncParsableCommand {
                                   out: out ?? besideDatabase + "/reports", formats: formats, keepRuns: keepRuns, push: pushOptions.targets(),
                                   pushPolicy: RetryPolicy(retries: pushOptions.retries, baseDelay: pushOptions.retryWait, maxDelay: pushOptions.maxRetryWait),
                                   spool: pushOptions.spoolDirectory(database: database))
+            if let waivers {
+                // Checked now, so that a mistake stops the server at start rather than failing every run.
+                _ = try ServerOptions.ScheduledAudit.readWaivers(waivers, today: CalendarDay(secondsSinceEpoch: Date().timeIntervalSince1970), maxDays: maxWaiverDays)
+                options.audit?.waivers = waivers
+                options.audit?.maxWaiverDays = maxWaiverDays
+            }
         }
         do { try options.validate() } catch { throw ValidationError(error.description) }
         var logger = Logger(label: "sriov-audit.serve") { StreamLogHandler.standardError(label: $0) }

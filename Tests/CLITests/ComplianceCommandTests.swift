@@ -243,4 +243,17 @@ final class ComplianceCommandTests: XCTestCase {
         XCTAssertEqual(schema.status, 0, schema.stderr)
         XCTAssertEqual(schema.stdout, "1\n", "the schema also finds the missing ticket")
     }
+
+    /// The server's scheduled audit checks its waivers file before it starts listening, and
+    /// --waivers without a scheduled audit is a usage error.
+    func testServeChecksItsWaiversAtStart() throws {
+        let bad = dir + "/bad-waivers.yaml"
+        try "waivers:\n  - {rule: vf-security, reason: r, owner: o, expires: 2026-12-31}\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let refused = try CLI.run(["serve", "--db", dir + "/serve.db", "--listen", "127.0.0.1:0", "--audit-every", "1h", "--waivers", bad])
+        XCTAssertEqual(refused.status, 2, refused.stdout + refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("\(bad):2:5: waiver has no `ticket`"), refused.stderr)
+        let usage = try CLI.run(["serve", "--db", dir + "/serve.db", "--listen", "127.0.0.1:0", "--waivers", bad])
+        XCTAssertEqual(usage.status, 2, usage.stderr)
+        XCTAssertTrue(usage.stderr.contains("--rules, --waivers and --push belong to the scheduled audit: give --audit-every too"), usage.stderr)
+    }
 }

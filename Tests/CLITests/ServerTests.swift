@@ -1,6 +1,7 @@
 import Collector
 import Foundation
 import Inventory
+import Rules
 import Store
 import TestSupport
 import XCTest
@@ -69,8 +70,15 @@ final class ServerTests: XCTestCase {
         let reader = try issue("dashboard", db: db, reader: true)
         tokens.append(reader.token)
 
+        // host-00001's side of the shared MAC is an accepted risk for a month: the scheduled audit waives it.
+        let expires = CalendarDay(secondsSinceEpoch: Date().timeIntervalSince1970 + 30 * 86_400)
+        try """
+            waivers:
+              - {id: shared-mac, rule: mac-unique-l2, host: host-00001, reason: failover pair, owner: netops, ticket: CHG-9, expires: \(expires)}
+            """.write(toFile: dir + "/waivers.yaml", atomically: true, encoding: .utf8)
         let server = try TestServer(in: dir, database: db, arguments: [
             "--tls-cert", pki.serverCert, "--tls-key", pki.serverKey, "--audit-every", "2s", "--out", dir + "/reports",
+            "--waivers", dir + "/waivers.yaml",
         ])
         let ingest = server.httpsURL + "/v1/snapshots"
         var outputs: [String] = []
@@ -139,13 +147,19 @@ final class ServerTests: XCTestCase {
         }
         XCTAssertEqual(latest.status, 200, latest.body)
         XCTAssertTrue(latest.body.contains("mac-unique-l2"))
+        let scheduled = try XCTUnwrap((JSONSerialization.jsonObject(with: Data(latest.body.utf8)) as? [String: Any])?["findings"] as? [[String: Any]])
+        let sharedFindings = scheduled.filter { $0["rule"] as? String == "mac-unique-l2" && $0["status"] as? String == "fail" }
+        XCTAssertEqual(sharedFindings.map { $0["host"] as? String ?? "" }.sorted(), ["host-00001", "host-00002"])
+        XCTAssertEqual(sharedFindings.map { (($0["waiver"] as? [String: Any])?["id"] as? String) ?? "-" }.sorted(), ["-", "shared-mac"],
+                       "host-00001's finding is waived by the scheduled audit, host-00002's is not")
         let html = try Curl.run(auth + [server.httpsURL + "/reports/latest.html"], in: dir)
         XCTAssertEqual(html.status, 200)
         XCTAssertTrue(html.body.contains("<html"), String(html.body.prefix(200)))
         let metrics = try Curl.run(["--cacert", pki.caCert, server.httpsURL + "/metrics"], in: dir)
         XCTAssertTrue(metrics.body.contains("sriov_audit_snapshots_received_total{outcome=\"new\"} 4"), metrics.body)
         XCTAssertTrue(metrics.body.contains("sriov_audit_hosts_known 4.0"), metrics.body)
-        XCTAssertTrue(metrics.body.contains("sriov_audit_fleet_audit_findings{rule=\"mac-unique-l2\",severity=\"high\",status=\"fail\"} 2"), metrics.body)
+        XCTAssertTrue(metrics.body.contains("sriov_audit_fleet_audit_findings{rule=\"mac-unique-l2\",severity=\"high\",status=\"fail\"} 1"), metrics.body)
+        XCTAssertTrue(metrics.body.contains("sriov_audit_fleet_audit_findings{rule=\"mac-unique-l2\",severity=\"high\",status=\"waived\"} 1"), metrics.body)
 
         XCTAssertEqual(server.terminate(), 0, Fixtures.read(server.log) ?? "")
         let list2 = try CLI.run(["token", "list", "--db", db])

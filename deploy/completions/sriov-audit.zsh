@@ -427,6 +427,8 @@ _sriov-audit_serve() {
         '--audit-every[Audit the fleet this often (e.g. 15m, 1h); none when not given.]:DURATION:'
         '--rules[Rules for the scheduled audit (default\: the built-in rules).]:FILE:'
         '--fail-on[Lowest severity that makes a scheduled audit non-compliant.]:fail-on:{__sriov-audit_complete "${___fail_on[@]}"}'
+        '--waivers[Accepted risks for the scheduled audit (YAML), read again at every run.]:FILE:'
+        '--max-waiver-days[A waiver may expire at most this many days ahead.]:DAYS:'
         '--out[Report folder of the scheduled audit (default\: reports/ beside the database).]:DIR:'
         '--format[Formats the scheduled audit writes.]:LIST:'
         '--keep-runs[Report files of the newest N scheduled audits are kept.]:keep-runs:'
