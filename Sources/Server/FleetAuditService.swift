@@ -69,7 +69,12 @@ struct FleetAuditService: Service {
         let json = try AuditJSON.render(report)  // once: the report file and the forwarded body are this text
         let directory = ReportDirectory(path: schedule.out)
         try AtomicFile.makeDirectories(schedule.out)
-        _ = try directory.write(report, formats: schedule.formats, renderedJSON: json)
+        let written = try directory.write(report, formats: schedule.formats, renderedJSON: json)
+        if let signer = schedule.signer {
+            let signed = try signer.sign(report, files: written.filter { !$0.contains("/latest.") }, directory: schedule.out,
+                                         prometheus: schedule.formats.contains(.prom))
+            logger.info("signed the fleet audit's reports", metadata: ["manifest": "\(signed.path)", "files": "\(signed.files.count)"])
+        }
         _ = try directory.prune(subject: report.subject, keep: schedule.keepRuns)
         var counts: [ServerMetrics.FindingKey: Int] = [:]
         for finding in report.findings {

@@ -78,6 +78,8 @@ public struct ServerOptions: Sendable {
         /// effect, expiry is judged on the run's day); a file that no longer parses fails the run.
         public var waivers: String?
         public var maxWaiverDays = WaiverFileParser.defaultMaxDaysAhead
+        /// Signs every run's report files and writes its evidence manifest (`audit --sign`).
+        public var signer: EvidenceSigner?
 
         public init(every: Duration, rules: RuleSet, rulesSource: [UInt8], failOn: Severity, out: String, formats: [ReportFormat],
                     keepRuns: Int, push: [PushTarget], pushPolicy: RetryPolicy, spool: String) {

@@ -64,6 +64,8 @@ struct ServeCommand: AsyncParsableCommand {
     var waivers: String?
     @Option(name: .customLong("max-waiver-days"), help: ArgumentHelp("A waiver may expire at most this many days ahead.", valueName: "DAYS"))
     var maxWaiverDays: Int = WaiverFileParser.defaultMaxDaysAhead
+    @Option(name: .long, help: ArgumentHelp("Sign every scheduled audit's report files and write its evidence manifest with this Ed25519 private key (PEM, from `keygen`).", valueName: "KEY"))
+    var sign: String?
     @Option(name: .long, help: ArgumentHelp("Report folder of the scheduled audit (default: reports/ beside the database).", valueName: "DIR"))
     var out: String?
     @Option(name: .long, help: ArgumentHelp("Formats the scheduled audit writes.", valueName: "LIST")) var format = "json,junit,sarif,prom,html,md"
@@ -73,8 +75,8 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
         if clientCA != nil, tlsCert == nil { throw ValidationError("--client-ca needs TLS (--tls-cert and --tls-key)") }
-        if auditEvery == nil, rules != nil || waivers != nil || !pushOptions.push.isEmpty {
-            throw ValidationError("--rules, --waivers and --push belong to the scheduled audit: give --audit-every too")
+        if auditEvery == nil, rules != nil || waivers != nil || sign != nil || !pushOptions.push.isEmpty {
+            throw ValidationError("--rules, --waivers, --sign and --push belong to the scheduled audit: give --audit-every too")
         }
         if maxWaiverDays < 1 { throw ValidationError("--max-waiver-days wants 1 or more") }
         if keepRuns < 1 || keepHostReports < 1 { throw ValidationError("--keep-runs and --keep-host-reports want 1 or more") }
@@ -112,6 +114,8 @@ struct ServeCommand: AsyncParsableCommand {
                                   out: out ?? besideDatabase + "/reports", formats: formats, keepRuns: keepRuns, push: pushOptions.targets(),
                                   pushPolicy: RetryPolicy(retries: pushOptions.retries, baseDelay: pushOptions.retryWait, maxDelay: pushOptions.maxRetryWait),
                                   spool: pushOptions.spoolDirectory(database: database))
+            // The key is read (and its mode checked) now: a server that cannot sign does not start.
+            options.audit?.signer = try sign.map { try EvidenceSigner(keyPath: $0) }
             if let waivers {
                 // Checked now, so that a mistake stops the server at start rather than failing every run.
                 _ = try ServerOptions.ScheduledAudit.readWaivers(waivers, today: CalendarDay(secondsSinceEpoch: Date().timeIntervalSince1970), maxDays: maxWaiverDays)

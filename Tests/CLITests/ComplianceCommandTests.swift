@@ -254,6 +254,6 @@ final class ComplianceCommandTests: XCTestCase {
         XCTAssertTrue(refused.stderr.contains("\(bad):2:5: waiver has no `ticket`"), refused.stderr)
         let usage = try CLI.run(["serve", "--db", dir + "/serve.db", "--listen", "127.0.0.1:0", "--waivers", bad])
         XCTAssertEqual(usage.status, 2, usage.stderr)
-        XCTAssertTrue(usage.stderr.contains("--rules, --waivers and --push belong to the scheduled audit: give --audit-every too"), usage.stderr)
+        XCTAssertTrue(usage.stderr.contains("--rules, --waivers, --sign and --push belong to the scheduled audit: give --audit-every too"), usage.stderr)
     }
 }

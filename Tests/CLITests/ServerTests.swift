@@ -70,6 +70,7 @@ final class ServerTests: XCTestCase {
         let reader = try issue("dashboard", db: db, reader: true)
         tokens.append(reader.token)
 
+        XCTAssertEqual(try CLI.run(["keygen", dir + "/evidence"]).status, 0)
         // host-00001's side of the shared MAC is an accepted risk for a month: the scheduled audit waives it.
         let expires = CalendarDay(secondsSinceEpoch: Date().timeIntervalSince1970 + 30 * 86_400)
         try """
@@ -78,7 +79,7 @@ final class ServerTests: XCTestCase {
             """.write(toFile: dir + "/waivers.yaml", atomically: true, encoding: .utf8)
         let server = try TestServer(in: dir, database: db, arguments: [
             "--tls-cert", pki.serverCert, "--tls-key", pki.serverKey, "--audit-every", "2s", "--out", dir + "/reports",
-            "--waivers", dir + "/waivers.yaml",
+            "--waivers", dir + "/waivers.yaml", "--sign", dir + "/evidence.key",
         ])
         let ingest = server.httpsURL + "/v1/snapshots"
         var outputs: [String] = []
@@ -162,6 +163,14 @@ final class ServerTests: XCTestCase {
         XCTAssertTrue(metrics.body.contains("sriov_audit_fleet_audit_findings{rule=\"mac-unique-l2\",severity=\"high\",status=\"waived\"} 1"), metrics.body)
 
         XCTAssertEqual(server.terminate(), 0, Fixtures.read(server.log) ?? "")
+        // Every scheduled run was signed: the report folder verifies with the public key.
+        let verified = try CLI.run(["verify", dir + "/reports", "--key", dir + "/evidence.pub", "--format", "json"])
+        XCTAssertEqual(verified.status, 0, verified.stdout + verified.stderr)
+        let runs = ((try? JSONSerialization.jsonObject(with: verified.stdoutData)) as? [String: Any])?["runs"] as? [[String: Any]] ?? []
+        XCTAssertGreaterThanOrEqual(runs.count, 1, verified.stdout)
+        let keyBody = try String(contentsOfFile: dir + "/evidence.key", encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
+        XCTAssertFalse((Fixtures.read(server.log) ?? "").contains(keyBody), "the signing key is not in the server's log")
+        XCTAssertTrue(runs.allSatisfy { ($0["verified"] as? [String])?.count == 6 }, "five files of the default formats and the Prometheus copy per run: \(verified.stdout)")
         let list2 = try CLI.run(["token", "list", "--db", db])
         XCTAssertTrue(list2.stdout.contains("igb-nvme-netdevsim\thost\t-\t"), list2.stdout)
         XCTAssertFalse(list2.stdout.split(separator: "\n").first { $0.hasPrefix("igb-nvme-netdevsim") }?.contains("never") ?? true,

@@ -731,7 +731,7 @@ _sriov-audit_serve() {
     repeating_flags=()
     non_repeating_flags=(--insecure-http --read-without-token --version -h --help)
     repeating_options=(--enroll-label --push)
-    non_repeating_options=(--db --db-password-file --listen --tls-cert --tls-key --client-ca --max-body --body-timeout --idle-timeout --max-connections --rate-limit --rate-burst --stale-after --keep-host-reports --enroll-secret-file --port-file --log-level --audit-every --rules --fail-on --waivers --max-waiver-days --out --format --keep-runs --token-file --token-env --cacert --cert --key --connect-timeout --timeout --retries --retry-wait --max-retry-wait --spool)
+    non_repeating_options=(--db --db-password-file --listen --tls-cert --tls-key --client-ca --max-body --body-timeout --idle-timeout --max-connections --rate-limit --rate-burst --stale-after --keep-host-reports --enroll-secret-file --port-file --log-level --audit-every --rules --fail-on --waivers --max-waiver-days --sign --out --format --keep-runs --token-file --token-env --cacert --cert --key --connect-timeout --timeout --retries --retry-wait --max-retry-wait --spool)
     __sriov-audit_offer_flags_options 0
 
     # Offer option value completions
@@ -804,6 +804,9 @@ _sriov-audit_serve() {
         return
         ;;
     '--max-waiver-days')
+        return
+        ;;
+    '--sign')
         return
         ;;
     '--out')

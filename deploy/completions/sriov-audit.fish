@@ -53,7 +53,7 @@ function __sriov-audit_parse_tokens -S
         case 'push'
             __sriov-audit_parse_subcommand 0 'flush' 'snapshot=+' 'push=+' 'token-file=' 'token-env=' 'cacert=' 'cert=' 'key=' 'connect-timeout=' 'timeout=' 'retries=' 'retry-wait=' 'max-retry-wait=' 'spool=' 'db=' 'db-password-file=' 'version' 'h/help'
         case 'serve'
-            __sriov-audit_parse_subcommand 0 'db=' 'db-password-file=' 'listen=' 'tls-cert=' 'tls-key=' 'client-ca=' 'insecure-http' 'max-body=' 'body-timeout=' 'idle-timeout=' 'max-connections=' 'rate-limit=' 'rate-burst=' 'stale-after=' 'keep-host-reports=' 'read-without-token' 'enroll-secret-file=' 'enroll-label=+' 'port-file=' 'log-level=' 'audit-every=' 'rules=' 'fail-on=' 'waivers=' 'max-waiver-days=' 'out=' 'format=' 'keep-runs=' 'push=+' 'token-file=' 'token-env=' 'cacert=' 'cert=' 'key=' 'connect-timeout=' 'timeout=' 'retries=' 'retry-wait=' 'max-retry-wait=' 'spool=' 'version' 'h/help'
+            __sriov-audit_parse_subcommand 0 'db=' 'db-password-file=' 'listen=' 'tls-cert=' 'tls-key=' 'client-ca=' 'insecure-http' 'max-body=' 'body-timeout=' 'idle-timeout=' 'max-connections=' 'rate-limit=' 'rate-burst=' 'stale-after=' 'keep-host-reports=' 'read-without-token' 'enroll-secret-file=' 'enroll-label=+' 'port-file=' 'log-level=' 'audit-every=' 'rules=' 'fail-on=' 'waivers=' 'max-waiver-days=' 'sign=' 'out=' 'format=' 'keep-runs=' 'push=+' 'token-file=' 'token-env=' 'cacert=' 'cert=' 'key=' 'connect-timeout=' 'timeout=' 'retries=' 'retry-wait=' 'max-retry-wait=' 'spool=' 'version' 'h/help'
         case 'token'
             __sriov-audit_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
@@ -321,6 +321,7 @@ complete -c 'sriov-audit' -n '__sriov-audit_should_offer_completions_for_flags_o
 complete -c 'sriov-audit' -n '__sriov-audit_should_offer_completions_for_flags_or_options "sriov-audit serve" fail-on' -l 'fail-on' -d 'Lowest severity that makes a scheduled audit non-compliant.' -rfka 'info low medium high critical'
 complete -c 'sriov-audit' -n '__sriov-audit_should_offer_completions_for_flags_or_options "sriov-audit serve" waivers' -l 'waivers' -d 'Accepted risks for the scheduled audit (YAML), read again at every run.' -rfka ''
 complete -c 'sriov-audit' -n '__sriov-audit_should_offer_completions_for_flags_or_options "sriov-audit serve" max-waiver-days' -l 'max-waiver-days' -d 'A waiver may expire at most this many days ahead.' -rfka ''
+complete -c 'sriov-audit' -n '__sriov-audit_should_offer_completions_for_flags_or_options "sriov-audit serve" sign' -l 'sign' -d 'Sign every scheduled audit\'s report files and write its evidence manifest with this Ed25519 private key (PEM, from `keygen`).' -rfka ''
 complete -c 'sriov-audit' -n '__sriov-audit_should_offer_completions_for_flags_or_options "sriov-audit serve" out' -l 'out' -d 'Report folder of the scheduled audit (default: reports/ beside the database).' -rfka ''
 complete -c 'sriov-audit' -n '__sriov-audit_should_offer_completions_for_flags_or_options "sriov-audit serve" format' -l 'format' -d 'Formats the scheduled audit writes.' -rfka ''
 complete -c 'sriov-audit' -n '__sriov-audit_should_offer_completions_for_flags_or_options "sriov-audit serve" keep-runs' -l 'keep-runs' -d 'Report files of the newest N scheduled audits are kept.' -rfka ''

@@ -429,6 +429,7 @@ _sriov-audit_serve() {
         '--fail-on[Lowest severity that makes a scheduled audit non-compliant.]:fail-on:{__sriov-audit_complete "${___fail_on[@]}"}'
         '--waivers[Accepted risks for the scheduled audit (YAML), read again at every run.]:FILE:'
         '--max-waiver-days[A waiver may expire at most this many days ahead.]:DAYS:'
+        '--sign[Sign every scheduled audit'\''s report files and write its evidence manifest with this Ed25519 private key (PEM, from `keygen`).]:KEY:'
         '--out[Report folder of the scheduled audit (default\: reports/ beside the database).]:DIR:'
         '--format[Formats the scheduled audit writes.]:LIST:'
         '--keep-runs[Report files of the newest N scheduled audits are kept.]:keep-runs:'
