@@ -101,7 +101,8 @@ public struct AuditReport: Codable, Sendable {
         public var waived: Int?
         /// Violations at or above `failOn`.
         public var blocking: Int
-        /// SHA-256 of the audited snapshot's content (the store's content hash): what the run judged.
+        /// The store's 128-bit content digest of the audited snapshot: which content the run judged
+        /// (it names the content; the signatures, not this, make evidence tamper-evident).
         public var contentHash: String?
         public var physicalFunctions: [PF]
         /// The guests and pods that use the host's devices, with the devices each claims; absent

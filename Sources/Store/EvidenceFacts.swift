@@ -4,7 +4,8 @@ import Inventory
 /// audited snapshot (a signed manifest ties a report to exactly that content), and which PF
 /// each VF belongs to (a waiver written for a PF covers the findings on its VFs).
 extension InventoryStore {
-    /// Each snapshot's content hash (`snapshots.content_hash`, SHA-256 of its canonical content).
+    /// Each snapshot's content hash (`snapshots.content_hash`: the store's 128-bit digest of its
+    /// rows, which names the content but is not a cryptographic commitment).
     public func contentHashes(of snapshotIDs: [Int64]) throws -> [Int64: String] {
         guard !snapshotIDs.isEmpty else { return [:] }
         return try read { db in
