@@ -18,6 +18,32 @@ public struct ComplianceTimeline: Codable, Sendable, Hashable {
         case notApplicable = "not-applicable"
 
         var isViolation: Bool { self == .warn || self == .fail }
+
+        /// One finding's standing: its status, or `waived` when a waiver accepts it.
+        init(_ finding: Finding) {
+            self = finding.status == .pass ? .pass : finding.isWaived ? .waived : finding.status == .warn ? .warn : .fail
+        }
+
+        /// Worse is higher: an open failure over an open warning over accepted violations over a
+        /// pass, so the worst of a group's findings is its standing (the worst unwaived finding,
+        /// `waived` when every violation is waived). The control view ranks hosts the same way.
+        var rank: Int {
+            switch self {
+            case .notApplicable: -1
+            case .pass: 0
+            case .waived: 1
+            case .warn: 2
+            case .fail: 3
+            }
+        }
+
+        /// The standing of a group of findings; `notApplicable` when there are none.
+        static func worst(_ findings: some Sequence<Finding>) -> State {
+            findings.reduce(State.notApplicable) { worst, finding in
+                let state = State(finding)
+                return state.rank > worst.rank ? state : worst
+            }
+        }
     }
 
     public struct Point: Codable, Sendable, Hashable {
@@ -75,11 +101,7 @@ public struct ComplianceTimeline: Codable, Sendable, Hashable {
     static func point(_ rule: String, at: Date, _ report: AuditReport) -> Point {
         let findings = report.findings.filter { $0.rule == rule }
         let violations = findings.filter { $0.status != .pass }
-        let open = violations.filter { !$0.isWaived }
-        let state: State = findings.isEmpty ? .notApplicable
-            : open.contains { $0.status == .fail } ? .fail
-            : !open.isEmpty ? .warn
-            : !violations.isEmpty ? .waived : .pass
+        let state = State.worst(findings)
         return Point(at: at, state: state, violations: violations.count,
                      waiver: state == .waived ? violations.compactMap(\.waiver?.id).first : nil)
     }

@@ -18,24 +18,24 @@ public enum ControlSummary {
             }
         }
         guard !order.isEmpty else { return nil }
-        // Per host and rule, the worst standing of its findings: 0 pass, 1 waived, 2 warn, 3 fail.
-        var standing: [String: [String: Int]] = [:]
+        // Per host and rule, the worst standing of its findings (as the compliance timeline ranks them).
+        var standing: [String: [String: ComplianceTimeline.State]] = [:]
         for f in report.findings {
-            let value = f.status == .pass ? 0 : f.isWaived ? 1 : f.status == .warn ? 2 : 3
-            standing[f.host, default: [:]][f.rule] = max(standing[f.host]?[f.rule] ?? 0, value)
+            let state = ComplianceTimeline.State(f)
+            if state.rank > (standing[f.host]?[f.rule] ?? .notApplicable).rank { standing[f.host, default: [:]][f.rule] = state }
         }
         return order.keys.sorted().map { framework in
             AuditReport.Framework(name: framework, controls: (order[framework] ?? []).map { id in
                 let rules = rulesOf[framework]?[id] ?? []
                 var control = AuditReport.Control(id: id, rules: rules, passing: 0, warning: 0, failing: 0, waived: 0, notEvaluated: 0, failingHosts: [])
                 for host in report.hosts {
-                    let values = rules.compactMap { standing[host.name]?[$0] }
-                    switch values.max() {
-                    case nil: control.notEvaluated += 1
-                    case 0: control.passing += 1
-                    case 1: control.waived += 1
-                    case 2: control.warning += 1
-                    default:
+                    let worst = rules.compactMap { standing[host.name]?[$0] }.max { $0.rank < $1.rank }
+                    switch worst ?? .notApplicable {
+                    case .notApplicable: control.notEvaluated += 1
+                    case .pass: control.passing += 1
+                    case .waived: control.waived += 1
+                    case .warn: control.warning += 1
+                    case .fail:
                         control.failing += 1
                         control.failingHosts.append(host.name)
                     }

@@ -80,7 +80,7 @@ public enum JUnitReport {
             let waived = violations.filter(\.isWaived)
             let skipped = blocking.isEmpty && !waived.isEmpty && waived.count == violations.count
             if skipped, let w = waived.first?.waiver {
-                let message = "waived: \(w.reason) (waiver \(w.id), owner \(w.owner), ticket \(w.ticket), expires \(w.expires))"
+                let message = "waived: \(w.justification)"
                 xml += "      <skipped message=\"\(message.markupEscaped)\"/>\n"
             }
             let below = violations.filter { !report.isBlocking($0) }

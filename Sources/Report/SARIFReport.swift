@@ -98,7 +98,7 @@ public enum SARIFReport {
         if let w = f.waiver, w.state == .active {
             // SARIF 2.1.0 §3.35: an accepted suppression recorded outside the source (`external`).
             out += ", \"suppressions\": [{\"kind\": \"external\", \"status\": \"accepted\", \"justification\": "
-            JSONTextWriter.appendString("\(w.reason) (waiver \(w.id), owner \(w.owner), ticket \(w.ticket), expires \(w.expires))", to: &out)
+            JSONTextWriter.appendString(w.justification, to: &out)
             out += ", \"properties\": {\"waiver\": "
             JSONTextWriter.appendString(w.id, to: &out)
             out += ", \"owner\": "

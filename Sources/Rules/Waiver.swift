@@ -138,6 +138,12 @@ public struct FindingWaiver: Codable, Sendable, Hashable {
     public var ticket: String
     public var expires: CalendarDay
 
+    /// The acceptance in one line, as SARIF's suppression justification and JUnit's skip message
+    /// carry it: `REASON (waiver ID, owner O, ticket T, expires DAY)`.
+    public var justification: String {
+        "\(reason) (waiver \(id), owner \(owner), ticket \(ticket), expires \(expires))"
+    }
+
     public init(_ waiver: Waiver, state: State) {
         id = waiver.id
         self.state = state

@@ -49,10 +49,6 @@ public struct EvidenceManifest: Codable, Sendable, Hashable {
     /// The manifest's file name for a run whose report files start with `stem`.
     static func fileName(stem: String) -> String { "\(stem).evidence.json" }
 
-    static func hex(_ digest: some Sequence<UInt8>) -> String {
-        digest.map { String($0, radix: 16).leftPadded(to: 2) }.joined()
-    }
-
     /// A file's SHA-256 and size, read in 1 MiB pieces (a fleet's SARIF runs to hundreds of MB).
     static func hash(file path: String) throws(EvidenceError) -> (sha256: String, bytes: Int) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -69,7 +65,7 @@ public struct EvidenceManifest: Codable, Sendable, Hashable {
             buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[..<n])) }
             total += n
         }
-        return (hex(hasher.finalize()), total)
+        return (Inventory.SHA256.hexString(Array(hasher.finalize())), total)
     }
 }
 

@@ -65,7 +65,7 @@ public enum SigningKey {
 
     /// The key's identity in manifests: SHA-256 of its 32 raw bytes, hex.
     public static func keyID(_ key: Curve25519.Signing.PublicKey) -> String {
-        Crypto.SHA256.hash(data: key.rawRepresentation).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        Inventory.SHA256.hexString(Array(Crypto.SHA256.hash(data: key.rawRepresentation)))
     }
 
     static func pem(_ label: String, _ der: [UInt8]) -> String {
