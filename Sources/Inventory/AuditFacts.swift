@@ -10,10 +10,12 @@
 /// older versions are derived again from their snapshots.
 public struct AuditFacts: Sendable, Hashable {
     /// The derivation's version; stored facts of another version are re-derived.
-    public static let version = 5
+    public static let version = 6
 
     public var hostname: String
     public var kernelRelease: String?
+    /// The operating system described: what it does not show, the checks cannot judge.
+    public var platform: HostPlatform = .linux
     public var iommu: IOMMUState
     /// The PCI PFs, in the snapshot's order.
     public var pfs: [PF]
@@ -295,6 +297,7 @@ extension AuditFacts {
         self.init(hostname: snapshot.host.hostname, kernelRelease: snapshot.host.kernelRelease, iommu: snapshot.iommu, pfs: pfs,
                   netdevPFs: netdevPFs, vfs: vfs, interfaceMACs: macs, incompleteTables: incomplete,
                   isolation: Isolation(subjects: subjects, groups: groups, memberDrivers: drivers))
+        platform = snapshot.source.platform
         consumers = ConsumerFacts(snapshot: snapshot)
         health = HealthFacts(snapshot: snapshot)
     }

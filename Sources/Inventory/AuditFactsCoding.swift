@@ -9,7 +9,7 @@ extension AuditFacts {
     public func encoded() -> [UInt8] {
         var w = FactsWriter()
         w.int(Self.version)
-        w.string(hostname); w.string(kernelRelease)
+        w.string(hostname); w.string(kernelRelease); w.string(platform.rawValue)
         w.bool(iommu.enabled); w.strings(iommu.units); w.int(iommu.groupCount); w.strings(iommu.commandLineOptions)
         w.int(pfs.count)
         for pf in pfs {
@@ -66,6 +66,9 @@ extension AuditFacts {
         guard version == Self.version else { throw FactsDecodingError(reason: "facts version \(version), this build reads \(Self.version)") }
         hostname = try r.string()
         kernelRelease = try r.optionalString()
+        let platformName = try r.string()
+        guard let platform = HostPlatform(rawValue: platformName) else { throw FactsDecodingError(reason: "facts of an unknown platform \(platformName)") }
+        self.platform = platform
         iommu = IOMMUState(enabled: try r.bool(), units: try r.optionalStrings(), groupCount: try r.int(), commandLineOptions: try r.strings())
         pfs = try r.array { r throws(FactsDecodingError) in
             let address = try r.address(), interfaces = try r.strings()

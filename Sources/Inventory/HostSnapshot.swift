@@ -92,15 +92,25 @@ public struct SnapshotSource: Codable, Sendable, Hashable {
         case live
         /// A capture folder (`sriov-audit capture`, or the same layout made by hand).
         case capture
+        /// A folder of saved `esxcli` outputs of a VMware ESXi host (`sriov-audit import-esxi`).
+        case esxi
     }
 
     public var kind: Kind
-    /// The capture folder; nil for live collection.
+    /// The capture folder or the folder of saved listings; nil for live collection.
     public var path: String?
 
     public init(kind: Kind, path: String? = nil) {
         self.kind = kind
         self.path = path
+    }
+
+    /// The operating system the snapshot describes.
+    public var platform: HostPlatform {
+        switch kind {
+        case .live, .capture: .linux
+        case .esxi: .esxi
+        }
     }
 }
 

@@ -12,7 +12,8 @@ public struct PhysicalFunction: Codable, Sendable, Hashable {
     public var vfDeviceID: String?
     public var driversAutoprobe: Bool?
     public var vfTotalMSIX: Int?
-    /// Where the SR-IOV counts came from: `sysfs`, or `config-space` when the sysfs files are absent.
+    /// Where the SR-IOV counts came from: `sysfs`, `config-space` when the sysfs files are absent,
+    /// `esxcli` for an imported ESXi host.
     public var source: String
     /// The PF's own network interfaces (none for NVMe or accelerator PFs).
     public var interfaces: [String]

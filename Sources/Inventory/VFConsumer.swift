@@ -10,14 +10,16 @@ public struct VFConsumer: Codable, Sendable, Hashable {
         case libvirtDomain = "libvirt-domain"
         /// A `PodDeviceEntries` entry of the kubelet's device-manager checkpoint.
         case kubernetesPod = "kubernetes-pod"
+        /// A VM on VMware ESXi that holds the VF (`esxcli network sriovnic vf list`'s owner world).
+        case esxiVM = "esxi-vm"
     }
 
     /// The host PCI function claimed (the `<source>` address, or the device ID the kubelet holds).
     public var address: PCIAddress
     public var kind: Kind
-    /// The domain name, or the pod's container name as `POD-UID/CONTAINER`.
+    /// The domain name, the pod's container name as `POD-UID/CONTAINER`, or the ESXi VM's display name.
     public var name: String
-    /// The domain UUID (also the Nova instance UUID) or the pod UID.
+    /// The domain UUID (also the Nova instance UUID), the pod UID, or the ESXi VM's BIOS UUID.
     public var uuid: String?
     /// true: the guest runs with this device (libvirt's status file of the domain lists it);
     /// false: defined but not in use now (the status directory was read and does not list it);
@@ -25,7 +27,8 @@ public struct VFConsumer: Codable, Sendable, Hashable {
     public var running: Bool?
     /// libvirt's `managed`: whether libvirt detaches the device from its host driver itself.
     public var managed: Bool?
-    /// How the device is given: `hostdev`, `interface` (libvirt), `device-plugin` (kubelet).
+    /// How the device is given: `hostdev`, `interface` (libvirt), `device-plugin` (kubelet),
+    /// `sriov-passthrough` (ESXi).
     public var attachment: String
     /// The MAC and VLAN the consumer sets on the VF (libvirt `<mac>`, `<vlan><tag>`).
     public var mac: String?
@@ -74,6 +77,8 @@ public struct VFConsumer: Codable, Sendable, Hashable {
             return "vm \(name)"
         case .kubernetesPod:
             return "pod \(name)"
+        case .esxiVM:
+            return "vm \(name)"
         }
     }
 
@@ -101,6 +106,10 @@ public struct ConsumerSource: Codable, Sendable, Hashable {
         case nmstate
         case networkManager = "networkmanager"
         case hugepages
+        /// `esxcli network sriovnic vf list -n vmnicN`: each VF's owner world on ESXi.
+        case esxiVFList = "esxi-vf-list"
+        /// `esxcli vm process list`: the running VMs' names by world and cartel ID.
+        case esxiVMProcessList = "esxi-vm-process-list"
     }
 
     /// The path on the host (`/etc/libvirt/qemu/vm1.xml`), not where a capture keeps it.

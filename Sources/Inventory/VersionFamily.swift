@@ -44,18 +44,21 @@ public enum VersionFamily: String, Sendable, Hashable, CaseIterable {
     /// The family whose scheme reads the firmware version of `driver`.
     public static func firmware(driver: String?) -> VersionFamily {
         // Old mlx4 builds name the board after the driver: `mlx4_en (MT_0BD0110004)`.
+        // ESXi's native drivers (second names) print their device's firmware as the Linux
+        // driver of the same device does: `i40en` `8.15 0x80009621 1.2829.0`, `ixgben`
+        // `3.30 0x800014a5, 20.5.15`, `igbn` `1.48.0:0x800006e7`.
         switch driver?.split(separator: " ").first.map(String.init) {
-        case "mlx4_core", "mlx4_en", "mlx5_core": .mellanox
-        case "ice", "i40e", "iavf", "i40evf": .intelNVM
-        case "ixgbe", "ixgbevf": .ixgbe
-        case "igb", "igbvf", "igc", "e1000e": .igb
-        case "bnxt_en": .bnxt
+        case "mlx4_core", "mlx4_en", "mlx5_core", "nmlx4_core", "nmlx4_en", "nmlx5_core": .mellanox
+        case "ice", "i40e", "iavf", "i40evf", "icen", "i40en": .intelNVM
+        case "ixgbe", "ixgbevf", "ixgben": .ixgbe
+        case "igb", "igbvf", "igc", "e1000e", "igbn": .igb
+        case "bnxt_en", "bnxtnet": .bnxt
         case "bnx2", "bnx2x", "tg3": .broadcomBootcode
-        case "qede", "qed": .qlogic
+        case "qede", "qed", "qedentv": .qlogic
         case "sfc", "sfc_ef100": .solarflare
         case "nfp", "nfp_netvf": .netronome
         case "cxgb4", "cxgb4vf": .chelsio
-        case "enic": .cisco
+        case "enic", "nenic": .cisco
         case "be2net", "ena", "hinic", "hns3": .dotted
         case "virtio_net", "vmxnet3", "hv_netvsc": .noFirmware
         default: .generic

@@ -94,8 +94,9 @@ enum VersionSchemes {
     /// `MAJOR.MINOR-N`: for a flash-less I210/I211 `%2d.%2d-%d` (` 0. 4-1`, `1.5-2`) where N is the
     /// iNVM image type, which identifies an image without ordering it; for e1000e N is the
     /// NVM's build number, which orders.
+    /// ESXi's igbn joins version and eetrack with a colon: `1.48.0:0x800006e7`.
     static func igb(_ text: String, driver: String?) -> Parsed? {
-        let parts = text.split(separator: ",").map { String($0).trimmingBlanks }
+        let parts = text.replacing(":0x", with: ", 0x").split(separator: ",").map { String($0).trimmingBlanks }
         guard let head = parts.first else { return nil }
         var components: [Component] = []
         var rest = parts.dropFirst()

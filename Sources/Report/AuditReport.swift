@@ -93,6 +93,9 @@ public struct AuditReport: Codable, Sendable {
         public var labels: [String: String]
         public var collectedAt: Date
         public var kernelRelease: String?
+        /// The operating system audited (`linux`, `esxi`): what it does not show, its findings
+        /// say they could not judge.
+        public var platform: HostPlatform
         public var status: Finding.Status
         public var pass: Int
         public var warn: Int

@@ -11,7 +11,8 @@ public enum AuditText {
         var byHost: [String: [Finding]] = [:]
         for f in report.findings { byHost[f.host, default: []].append(f) }
         for host in report.hosts {
-            out += style.bold(host.name) + "\n"
+            // Linux is the usual case; another platform is named, as its "cannot judge" findings depend on it.
+            out += style.bold(host.name) + (host.platform == .linux ? "" : "  (\(host.platform.displayName))") + "\n"
             for f in byHost[host.name] ?? [] {
                 let status = f.isWaived ? "WAIVED" : f.status.rawValue.uppercased()
                 let label = f.rule + String(repeating: " ", count: max(1, width - f.rule.count))

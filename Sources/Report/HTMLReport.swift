@@ -77,12 +77,12 @@ public enum HTMLReport {
         let hosts = report.hosts.sorted { a, b in
             (a.blocking, a.fail, a.warn) != (b.blocking, b.fail, b.warn) ? (a.blocking, a.fail, a.warn) > (b.blocking, b.fail, b.warn) : a.name < b.name
         }
-        var html = "<section id=\"hosts\">\n<h2>Hosts</h2>\n<table>\n<thead><tr><th>Host</th><th>Status</th><th>Blocking</th><th>Fail</th><th>Warn</th>\(report.summary.waived == nil ? "" : "<th>Waived</th>")<th>Pass</th><th>PFs (VFs configured/total)</th><th>Labels</th><th>Collected</th></tr></thead>\n<tbody>\n"
+        var html = "<section id=\"hosts\">\n<h2>Hosts</h2>\n<table>\n<thead><tr><th>Host</th><th>Platform</th><th>Status</th><th>Blocking</th><th>Fail</th><th>Warn</th>\(report.summary.waived == nil ? "" : "<th>Waived</th>")<th>Pass</th><th>PFs (VFs configured/total)</th><th>Labels</th><th>Collected</th></tr></thead>\n<tbody>\n"
         for host in hosts.prefix(maxHostRows) {
             let pfs = host.physicalFunctions.map { "\($0.interface ?? $0.bdf) \($0.numVFs.map(String.init) ?? "?")/\($0.totalVFs.map(String.init) ?? "?")" }.joined(separator: ", ")
             let labels = host.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
             let status = host.blocking > 0 ? "fail" : host.status.rawValue
-            html += "<tr class=\"\(status)\"><td>\(host.name.markupEscaped)</td><td><span class=\"badge \(status)\">\(status.uppercased())</span></td><td>\(host.blocking)</td><td>\(host.fail)</td><td>\(host.warn)</td>\(host.waived.map { "<td>\($0)</td>" } ?? "")<td>\(host.pass)</td><td>\(pfs.markupEscaped)</td><td>\(labels.markupEscaped)</td><td>\(SnapshotText.iso8601(host.collectedAt))</td></tr>\n"
+            html += "<tr class=\"\(status)\"><td>\(host.name.markupEscaped)</td><td>\(host.platform.displayName)</td><td><span class=\"badge \(status)\">\(status.uppercased())</span></td><td>\(host.blocking)</td><td>\(host.fail)</td><td>\(host.warn)</td>\(host.waived.map { "<td>\($0)</td>" } ?? "")<td>\(host.pass)</td><td>\(pfs.markupEscaped)</td><td>\(labels.markupEscaped)</td><td>\(SnapshotText.iso8601(host.collectedAt))</td></tr>\n"
         }
         html += "</tbody>\n</table>\n"
         if hosts.count > maxHostRows { html += "<p class=\"note\">Showing the \(maxHostRows) hosts needing most attention of \(hosts.count).</p>\n" }

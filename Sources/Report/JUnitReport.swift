@@ -35,6 +35,7 @@ public enum JUnitReport {
                 suite += property("waivers-file", waivers.path)
                 suite += property("waivers-sha256", waivers.sha256)
             }
+            suite += property("platform", host.platform.rawValue)
             if let kernel = host.kernelRelease { suite += property("kernel", kernel) }
             for (key, value) in host.labels.sorted(by: { $0.key < $1.key }) { suite += property("label.\(key)", value) }
             suite += "    </properties>\n"

@@ -36,8 +36,10 @@ public enum MarkdownReport {
         let attention = report.hosts.filter { $0.fail + $0.warn > 0 }
             .sorted { ($0.blocking, $0.fail, $0.warn) > ($1.blocking, $1.fail, $1.warn) }
         if !attention.isEmpty {
-            md += "### Hosts needing attention\n\n| Host | Blocking | Fail | Warn |\n|---|---:|---:|---:|\n"
-            for host in attention.prefix(maxRows) { md += "| \(cell(host.name)) | \(host.blocking) | \(host.fail) | \(host.warn) |\n" }
+            md += "### Hosts needing attention\n\n| Host | Platform | Blocking | Fail | Warn |\n|---|---|---:|---:|---:|\n"
+            for host in attention.prefix(maxRows) {
+                md += "| \(cell(host.name)) | \(host.platform.displayName) | \(host.blocking) | \(host.fail) | \(host.warn) |\n"
+            }
             if attention.count > maxRows { md += "\n… and \(attention.count - maxRows) more host(s).\n" }
             md += "\n"
         }

@@ -59,6 +59,10 @@ public enum PrometheusText {
         for host in report.hosts {
             out += sample("sriov_audit_host_compliant", [("host", host.name)], host.blocking == 0 ? 1 : 0)
         }
+        out += family("sriov_audit_host_info", "Always 1: the host's platform (linux, esxi) as a label, to join on host.")
+        for host in report.hosts {
+            out += sample("sriov_audit_host_info", [("host", host.name), ("platform", host.platform.rawValue)], 1)
+        }
         out += family("sriov_audit_pf_vfs_configured", "VFs enabled on the PF (sriov_numvfs).")
         for host in report.hosts {
             for pf in host.physicalFunctions {

@@ -169,6 +169,6 @@ public struct ReportBuilder {
         }
         return AuditReport.Host(
             name: subject.hostname, labels: subject.labels, collectedAt: subject.collectedAt, kernelRelease: subject.kernelRelease,
-            status: .pass, pass: 0, warn: 0, fail: 0, blocking: 0, physicalFunctions: list)
+            platform: subject.platform, status: .pass, pass: 0, warn: 0, fail: 0, blocking: 0, physicalFunctions: list)
     }
 }

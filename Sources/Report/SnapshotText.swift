@@ -16,11 +16,17 @@ public enum SnapshotText {
         var head = "Host \(host.hostname)"
         if let release = host.kernelRelease { head += "  kernel \(release)" }
         head += "  collected \(iso8601(snapshot.collectedAt))"
-        head += snapshot.source.kind == .live ? "  (live)" : "  (capture \(snapshot.source.path ?? "?"))"
+        let origin = switch snapshot.source.kind {
+        case .live: "  (live)"
+        case .capture: "  (capture \(snapshot.source.path ?? "?"))"
+        case .esxi: "  (\(snapshot.source.platform.displayName) listings \(snapshot.source.path ?? "?"))"
+        }
+        head += origin
         out.append(head)
         out.append("IOMMU " + iommuLine(snapshot.iommu))
         out.append("PCI functions \(snapshot.pciDevices.count), interfaces \(snapshot.interfaces.count), SR-IOV PFs \(snapshot.physicalFunctions.count), VFs \(snapshot.virtualFunctions.count)")
 
+        let hidesVFDriver = snapshot.source.platform.unexposed(.vfDriver) != nil
         for pf in snapshot.physicalFunctions {
             out.append("")
             out.append(pfLine(pf, device: snapshot.device(pf.address), devlink: snapshot.devlink(pf.address)))
@@ -33,7 +39,8 @@ public enum SnapshotText {
             for vf in pf.virtualFunctions {
                 let c = vf.config
                 var row: [String] = [
-                    String(vf.index), vf.address.description, vf.driver ?? "(none)", c?.mac ?? "-",
+                    // "(none)" is an unbound VF; where the platform shows no VF driver, "-".
+                    String(vf.index), vf.address.description, vf.driver ?? (hidesVFDriver ? "-" : "(none)"), c?.mac ?? "-",
                     vf.effectiveMAC ?? "-", c.map(vlanText) ?? "-", onOff(c?.spoofCheck), onOff(c?.trust),
                     c?.linkState ?? "-", c?.maxTxRate.map { $0 == 0 ? "-" : "\($0)M" } ?? "-",
                     vf.interfaces.isEmpty ? "-" : vf.interfaces.joined(separator: ","),
@@ -79,7 +86,7 @@ public enum SnapshotText {
         if let device {
             line += "  \(device.modelName)"
         }
-        line += "  driver \(device?.driver ?? "(none)")"
+        line += "  driver \(device?.driver ?? pf.driverInfo?.driver ?? "(none)")"
         if let info = pf.driverInfo { line += "  fw \(firmware(info))" }
         let num = pf.numVFs.map(String.init) ?? "?"
         let total = pf.totalVFs.map(String.init) ?? "?"

@@ -18,7 +18,7 @@ import Foundation
 public struct AuditEngine: Sendable {
     /// The checks' own version: bump it when a check's logic or wording changes, so results kept
     /// by an older build are worked out again instead of reused.
-    public static let checksVersion = 4
+    public static let checksVersion = 5
 
     public let rules: RuleSet
     /// What per-host results are kept under: the checks' version, the facts' version and the
@@ -84,7 +84,8 @@ public struct AuditEngine: Sendable {
             let outcome = try store.store(snapshot, labels: host.labels)
             let id: Int64 = switch outcome { case .new(let id), .unchanged(let id), .duplicate(let id): id }
             subjects.append(AuditSubject(seq: seq, snapshotID: id, hostname: host.name, labels: host.labels,
-                                         collectedAt: host.snapshot.collectedAt, kernelRelease: host.snapshot.host.kernelRelease))
+                                         collectedAt: host.snapshot.collectedAt, kernelRelease: host.snapshot.host.kernelRelease,
+                                         platform: host.snapshot.source.platform))
         }
         return subjects
     }
@@ -198,7 +199,8 @@ public struct AuditEngine: Sendable {
         for (position, rule) in rules.rules.enumerated() {
             guard case .vfCounters(let drop, let error, let minimum) = rule.parameters else { continue }
             let check = CounterRule(rule: rule, maxDropRatio: drop, maxErrorRatio: error, minPackets: minimum)
-            byRule[position] = subjects.flatMap { check.findings($0, histories[$0.seq], pfFacts[$0.snapshotID] ?? []) }
+            // Per host there is only the platform gate's "cannot judge" (PlatformGate), kept.
+            byRule[position] += subjects.filter { $0.platform.unexposed(.trafficCounters) == nil }.flatMap { check.findings($0, histories[$0.seq], pfFacts[$0.snapshotID] ?? []) }
         }
         clock.lap("counters")
         let consumers = try store.consumerClaims(of: Array(Set(subjects.map(\.snapshotID))))

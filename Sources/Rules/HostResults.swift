@@ -9,7 +9,9 @@ struct HostResults: Sendable {
 
     static func evaluate(_ rules: RuleSet, _ host: FactsHost) -> HostResults {
         HostResults(perRule: rules.rules.map { rule in
-            FleetRule.isFleet(rule.check) ? FleetDirect.findings(rule, host) : HostChecks.run(rule, host)
+            let gate = PlatformGate.verdict(rule, host)
+            guard gate.runs else { return gate.findings }
+            return gate.findings + (FleetRule.isFleet(rule.check) ? FleetDirect.findings(rule, host) : HostChecks.run(rule, host))
         })
     }
 

@@ -15,14 +15,18 @@ public struct AuditSubject: Sendable, Hashable {
     /// When this content was last seen (the observation the audit reports).
     public var collectedAt: Date
     public var kernelRelease: String?
+    /// The operating system of the audited observation (where it was read from).
+    public var platform: HostPlatform
 
-    public init(seq: Int, snapshotID: Int64, hostname: String, labels: [String: String], collectedAt: Date, kernelRelease: String?) {
+    public init(seq: Int, snapshotID: Int64, hostname: String, labels: [String: String], collectedAt: Date, kernelRelease: String?,
+                platform: HostPlatform = .linux) {
         self.seq = seq
         self.snapshotID = snapshotID
         self.hostname = hostname
         self.labels = labels
         self.collectedAt = collectedAt
         self.kernelRelease = kernelRelease
+        self.platform = platform
     }
 }
 
@@ -93,7 +97,7 @@ extension InventoryStore {
             var subjects: [AuditSubject] = []
             // The newest observation fixes both the content and the time reported.
             try db.forEach("""
-                SELECT h.id, h.hostname, o.snapshot_id, o.collected_at, s.kernel_release FROM hosts h
+                SELECT h.id, h.hostname, o.snapshot_id, o.collected_at, s.kernel_release, o.source_kind FROM hosts h
                 JOIN observations o ON o.host_id = h.id
                  AND o.collected_at = (SELECT max(collected_at) FROM observations WHERE host_id = h.id)
                 JOIN snapshots s ON s.id = o.snapshot_id
@@ -104,7 +108,8 @@ extension InventoryStore {
                 let time = try row.string(3)
                 guard let collectedAt = Timestamp.parse(time) else { throw StoreError.corrupt("not a timestamp in the store: \(time)") }
                 subjects.append(AuditSubject(seq: subjects.count, snapshotID: try row.requiredInt64(2), hostname: try row.string(1), labels: hostLabels,
-                                             collectedAt: collectedAt, kernelRelease: row.text(4)))
+                                             collectedAt: collectedAt, kernelRelease: row.text(4),
+                                             platform: SnapshotSource.Kind(rawValue: try row.string(5)).map { SnapshotSource(kind: $0).platform } ?? .linux))
             }
             return subjects
         }

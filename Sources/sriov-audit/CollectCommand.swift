@@ -68,37 +68,8 @@ struct CollectCommand: ParsableCommand {
         } else {
             snapshot = collector.collectLive()
         }
-        switch format {
-        case .table:
-            try emit(SnapshotText.render(snapshot), to: output)
-        case .json:
-            // Streamed: the document is never held whole on its way to standard output.
-            if let output {
-                try AtomicFile.write(bytes: SnapshotJSONWriter.encode(snapshot) + [0x0a], to: output)
-            } else {
-                SnapshotJSONWriter.write(snapshot) { Console.out(bytes: $0) }
-            }
-        }
-        if store || database.db != nil {
-            let outcome = try database.open().store(snapshot, labels: try labels.parsed())
-            let what = switch outcome {
-            case .new(let id): "stored as new snapshot \(id)"
-            case .unchanged(let id): "unchanged since snapshot \(id); recorded as seen again"
-            case .duplicate(let id): "already stored as snapshot \(id)"
-            }
-            Console.error("sriov-audit: \(snapshot.host.hostname) \(what) in \(database.path)\n")
-        } else if !labels.labels.isEmpty {
-            throw CLIError("--label only applies when storing (--store or --db)")
-        }
-        if format == .json, !snapshot.warnings.isEmpty {
-            Console.error("sriov-audit: \(snapshot.warnings.count) collection warning(s); see \"warnings\" in the snapshot\n")
-        }
-        if !pushOptions.push.isEmpty {
-            // The key is the document's digest: a re-send of the same collection is recognisably the same.
-            let body = SnapshotJSONWriter.encode(snapshot)
-            let payload = Payload(body: body, idempotencyKey: SHA256.hex(body), kind: "snapshot")
-            if !(try pushOptions.deliver(payload, database: database)) { throw ExitCode(3) }
-        }
+        try SnapshotDelivery(format: format, output: output, store: store, database: database, labels: labels, pushOptions: pushOptions)
+            .deliver(snapshot)
     }
 }
 

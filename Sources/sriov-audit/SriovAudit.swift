@@ -27,7 +27,7 @@ struct SriovAudit: AsyncParsableCommand {
             """,
         version: SriovAuditVersion.current,
         subcommands: [
-            CollectCommand.self, CaptureCommand.self, ImportCommand.self, HostsCommand.self, HistoryCommand.self,
+            CollectCommand.self, CaptureCommand.self, ImportCommand.self, ImportESXiCommand.self, HostsCommand.self, HistoryCommand.self,
             ShowCommand.self, DiffCommand.self, PruneCommand.self, MigrateCommand.self, AuditCommand.self, CheckUpgradeCommand.self, RulesCommand.self,
             PushCommand.self, ServeCommand.self, TokenCommand.self, KeygenCommand.self, VerifyCommand.self,
         ],

@@ -28,7 +28,7 @@ final class ESXiListingTests: XCTestCase {
     func testCiscoGuideSriovNicListAndDecimalVFListWithoutDashLine() throws {
         let nics = try ESXiListings.sriovNics(text("cisco-vic-sriovnic-list.txt"), file: "sriovnic-list.txt")
         XCTAssertEqual(nics.warnings, [])
-        XCTAssertEqual(nics.items, [ESXiSriovNic(name: "vmnic0", address: try address("0000:1b:00.0"), driver: "nenic", link: "Up", speed: 50000,
+        XCTAssertEqual(nics.items, [ESXiSriovNic(name: "vmnic0", address: try address("0000:1b:00.0"), driver: "nenic", link: "Up", speed: 50000, duplex: "Full",
                                                  mac: "f4:ee:31:30:80:40", mtu: 1500, description: "Cisco Systems Inc Cisco VIC Ethernet NIC")])
 
         let vfs = try ESXiListings.vfs(text("cisco-vic-sriovnic-vf-list-vmnic0.txt"), file: "vf-list.txt")
@@ -74,8 +74,8 @@ final class ESXiListingTests: XCTestCase {
         XCTAssertEqual(xml.warnings, [])
         XCTAssertEqual(xml.items.map(\.name), (0...7).map { "vmnic\($0)" })
         XCTAssertEqual(xml.items, keyValue.items, "the same host in two formatters")
-        XCTAssertEqual(xml.items[6], ESXiSriovNic(name: "vmnic6", address: try address("0000:88:00.0"), driver: "i40en", link: "Up", speed: 25000,
-                                                  mac: "40:a6:b7:35:6e:30", mtu: 9000, description: "Intel(R) Ethernet Controller XXV710 for 25GbE SFP28"))
+        XCTAssertEqual(xml.items[6], ESXiSriovNic(name: "vmnic6", address: try address("0000:88:00.0"), driver: "i40en", link: "Up", adminStatus: "Up", speed: 25000,
+                                                  duplex: "Full", mac: "40:a6:b7:35:6e:30", mtu: 9000, description: "Intel(R) Ethernet Controller XXV710 for 25GbE SFP28"))
         XCTAssertEqual(xml.items[2].speed, 0, "a link that is down reports speed 0, as printed")
     }
 
@@ -100,10 +100,10 @@ final class ESXiListingTests: XCTestCase {
         XCTAssertEqual(pci.items, [
             ESXiPCIFunction(address: try address("0000:02:00.1"), vmkernelName: "vmnic5", vendorID: "8086", deviceID: "1528", subsystemVendorID: "103c",
                             subsystemDeviceID: "192d", vendorName: "Intel Corporation", deviceName: "Ethernet Controller 10 Gigabit X540-AT2",
-                            classCode: "0200", currentOwner: "VMkernel", moduleName: "ixgbe"),
+                            classCode: "0200", programmingInterface: "00", revision: "01", currentOwner: "VMkernel", moduleName: "ixgbe"),
             ESXiPCIFunction(address: try address("0000:04:00.0"), vmkernelName: "vmhba2", vendorID: "1000", deviceID: "0087", subsystemVendorID: "1000",
                             subsystemDeviceID: "3020", vendorName: "LSI Logic / Symbios Logic", deviceName: "LSI2308_2",
-                            classCode: "0107", currentOwner: "VM Passthru", moduleName: "pciPassthru"),
+                            classCode: "0107", programmingInterface: "00", revision: "05", currentOwner: "VM Passthru", moduleName: "pciPassthru"),
         ])
     }
 

@@ -1,5 +1,7 @@
+import Collector
 import Inventory
 import Rules
+import TestSupport
 import XCTest
 
 /// Firmware and driver versions read the way each vendor means them, on real `ethtool -i` outputs
@@ -105,6 +107,30 @@ final class VersionTests: XCTestCase {
         XCTAssertEqual(drivers.count, 20, "drivers: \(drivers.sorted())")
         XCTAssertEqual(samples.count, 75, "the README counts them")
         XCTAssertEqual(Set(expected.map(\.family)).count, 11, "families with a real sample")
+    }
+
+    /// ESXi's native drivers print their device's firmware as the Linux driver of the same device
+    /// does (i40en as i40e, ixgben as ixgbe); igbn joins version and eetrack with a colon. Real
+    /// `esxcli network nic get` outputs (`Fixtures/esxi/`).
+    func testESXiNativeDriversReadInTheLinuxDriversFamily() throws {
+        let samples: [(file: String, driver: String, family: String, parts: String)] = [
+            ("mfd-i40en-nic-get.txt", "i40en", "intel-nvm", "nvm=8.15[8, 15] eetrack=0x80009621 combo=1.2829.0[1, 2829, 0]"),
+            ("warlock-ixgben-nic-get.xml", "ixgben", "ixgbe", "nvm=3.30[3, 30] eetrack=0x800014a5 combo=20.5.15[20, 5, 15]"),
+            ("mfd-igbn-nic-get.txt", "igbn", "igb", "version=1.48.0[1, 48, 0] eetrack=0x800006e7"),
+        ]
+        for sample in samples {
+            let text = try String(contentsOfFile: Fixtures.path("esxi/" + sample.file), encoding: .utf8)
+            let info = try XCTUnwrap(ESXiListings.nicInfo(text, file: sample.file).items.first)
+            XCTAssertEqual(info.driver, sample.driver)
+            let version = try fw(try XCTUnwrap(info.firmwareVersion), sample.driver)
+            XCTAssertEqual(version.family.rawValue, sample.family, sample.file)
+            XCTAssertEqual(parts(version), sample.parts, sample.file)
+        }
+        for (driver, family) in [("icen", VersionFamily.intelNVM), ("nenic", .cisco), ("nmlx5_core", .mellanox), ("bnxtnet", .bnxt), ("qedentv", .qlogic)] {
+            XCTAssertEqual(VersionFamily.firmware(driver: driver), family, driver)
+        }
+        // igbn's firmware orders against igb's own form: 1.48 is older than 1.63.
+        XCTAssertEqual(try fw("1.48.0:0x800006e7", "igbn").compare(try fw("1.63, 0x800009fa", "igb")), .older)
     }
 
     /// Each chain is oldest first, as the vendor's releases came out; every pair must order so.

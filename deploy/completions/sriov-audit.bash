@@ -173,13 +173,13 @@ _sriov-audit() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    collect|capture|import|hosts|history|show|diff|prune|migrate|audit|check-upgrade|rules|push|serve|token|keygen|verify|help)
+    collect|capture|import|import-esxi|hosts|history|show|diff|prune|migrate|audit|check-upgrade|rules|push|serve|token|keygen|verify|help)
         # Offer subcommand argument completions
         "_sriov-audit_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'collect capture import hosts history show diff prune migrate audit check-upgrade rules push serve token keygen verify help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'collect capture import import-esxi hosts history show diff prune migrate audit check-upgrade rules push serve token keygen verify help' -- "${cur}"))
         ;;
     esac
 }
@@ -300,6 +300,73 @@ _sriov-audit_import() {
         ;;
     '--progress')
         __sriov-audit_add_completions -W 'auto'$'\n''always'$'\n''never'
+        return
+        ;;
+    esac
+}
+
+_sriov-audit_import-esxi() {
+    repeating_flags=()
+    non_repeating_flags=(--store --version -h --help)
+    repeating_options=(--label --push)
+    non_repeating_options=(--hostname --format --output -o --db --db-password-file --token-file --token-env --cacert --cert --key --connect-timeout --timeout --retries --retry-wait --max-retry-wait --spool)
+    __sriov-audit_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--hostname')
+        return
+        ;;
+    '--format')
+        __sriov-audit_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    '--output'|'-o')
+        return
+        ;;
+    '--db')
+        return
+        ;;
+    '--db-password-file')
+        return
+        ;;
+    '--label')
+        return
+        ;;
+    '--push')
+        return
+        ;;
+    '--token-file')
+        return
+        ;;
+    '--token-env')
+        return
+        ;;
+    '--cacert')
+        return
+        ;;
+    '--cert')
+        return
+        ;;
+    '--key')
+        return
+        ;;
+    '--connect-timeout')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--retries')
+        return
+        ;;
+    '--retry-wait')
+        return
+        ;;
+    '--max-retry-wait')
+        return
+        ;;
+    '--spool')
         return
         ;;
     esac

@@ -53,6 +53,7 @@ _sriov-audit() {
             'collect:Collect this host'\''s SR-IOV inventory (or a capture folder'\''s) and print it.'
             'capture:Write this host'\''s SR-IOV sources into a capture folder, to audit elsewhere.'
             'import:Load snapshot JSON made with `collect --format json` on other hosts into the database.'
+            'import-esxi:Read a VMware ESXi host'\''s saved esxcli listings into a snapshot (print, store, push).'
             'hosts:List the hosts in the database: labels, last seen, PF/VF counts.'
             'history:List the distinct snapshots of a host over time.'
             'show:Print a stored snapshot of a host, in the same forms as `collect`.'
@@ -73,7 +74,7 @@ _sriov-audit() {
         ;;
     arg)
         case "${words[1]}" in
-        collect|capture|import|hosts|history|show|diff|prune|migrate|audit|check-upgrade|rules|push|serve|token|keygen|verify|help)
+        collect|capture|import|import-esxi|hosts|history|show|diff|prune|migrate|audit|check-upgrade|rules|push|serve|token|keygen|verify|help)
             "_sriov-audit_${words[1]}" && ret=0
             ;;
         esac
@@ -142,6 +143,38 @@ _sriov-audit_import() {
         '*--label[Attach a label to the host (repeatable)\: site, rack, l2-domain, tenant, role...]:KEY=VALUE:'
         '--format[Output format\: table or json.]:format:{__sriov-audit_complete "${___format[@]}"}'
         '--progress[A progress line on standard error for long work (done/total, rate, time left)\: auto (when standard error is a terminal), always or never.]:WHEN:{__sriov-audit_complete "${___progress[@]}"}'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_sriov-audit_import-esxi() {
+    local -i ret=1
+    local -ar ___format=('table' 'json')
+    local -ar arg_specs=(
+        ':DIR:'
+        '--hostname[The host'\''s name (required when DIR has no hostname file).]:hostname:'
+        '--format[Output format\: table (default) or json (the snapshot).]:format:{__sriov-audit_complete "${___format[@]}"}'
+        '(--output -o)'{--output,-o}'[Write the output to FILE instead of standard output.]:FILE:'
+        '--store[Store the snapshot in the inventory database (implied by --db).]'
+        '--db[The inventory database\: an SQLite file (default\: /var/lib/sriov-audit/inventory.db for root, else ~/.local/share/sriov-audit/inventory.db) or a PostgreSQL URL postgres\://USER@HOST\:PORT/DATABASE?sslmode=....]:PATH|URL:'
+        '--db-password-file[A file holding the PostgreSQL password (first line), when the URL has none; else PGPASSWORD is used.]:FILE:'
+        '*--label[Attach a label to the host (repeatable)\: site, rack, l2-domain, tenant, role...]:KEY=VALUE:'
+        '*--push[POST the payload to this HTTP(S) URL (repeatable). Undelivered payloads are spooled and re-sent.]:URL:'
+        '--token-file[Read the bearer token from FILE (re-read by every later re-send).]:FILE:'
+        '--token-env[Read the bearer token from this environment variable when no --token-file is given.]:NAME:'
+        '--cacert[CA bundle (PEM) to verify the receiver with; default\: the system'\''s. Verification is always on.]:FILE:'
+        '--cert[Client certificate (PEM) for mutual TLS.]:FILE:'
+        '--key[Client private key (PEM) for mutual TLS.]:FILE:'
+        '--connect-timeout[Seconds to wait for a connection.]:SECONDS:'
+        '--timeout[Seconds one attempt may take in all.]:SECONDS:'
+        '--retries[Retries after a connection error, 408, 425, 429 or 5xx (exponential backoff with jitter).]:retries:'
+        '--retry-wait[The first backoff in seconds (doubled per retry).]:SECONDS:'
+        '--max-retry-wait[The longest single wait, Retry-After included; longer asks spool instead.]:SECONDS:'
+        '--spool[The spool folder for undelivered payloads (default\: `spool` beside the database).]:DIR:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

@@ -65,6 +65,9 @@ struct ConsumerCollector {
                 case .hugepages:
                     // The default size only; the sysfs counters below replace it when present.
                     if let pool = try HugepageParser.meminfo(text) { inventory.hugepages = [pool] }
+                case .esxiVFList, .esxiVMProcessList:
+                    // ESXi's listings are imported (`import-esxi`), never found on a Linux root.
+                    continue
                 }
                 inventory.sources.append(source)
             } catch {

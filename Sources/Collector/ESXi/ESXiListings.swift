@@ -13,9 +13,13 @@ public struct ESXiSriovNic: Sendable, Hashable {
     public var name: String
     public var address: PCIAddress
     public var driver: String?
+    /// `Up` or `Down`: the `Link` column of `sriovnic list`, `Link Status` of `nic list`.
     public var link: String?
+    /// `Admin Status` (`nic list` only).
+    public var adminStatus: String?
     /// Mb/s.
     public var speed: Int?
+    public var duplex: String?
     public var mac: String?
     public var mtu: Int?
     public var description: String?
@@ -61,7 +65,11 @@ public struct ESXiPCIFunction: Sendable, Hashable {
     public var subsystemDeviceID: String?
     public var vendorName: String?
     public var deviceName: String?
+    /// Base class and subclass, four hex digits (`Device Class: 0x0200`).
     public var classCode: String?
+    /// Two hex digits (`Programming Interface: 0x00`).
+    public var programmingInterface: String?
+    public var revision: String?
     /// `VMkernel`, `VM Passthru`, …
     public var currentOwner: String?
     public var moduleName: String?
@@ -74,7 +82,8 @@ public enum ESXiListings {
             guard let name = r["Name"], !name.isEmpty else { return fail("has no Name") }
             guard let raw = r["PCI Device"] else { return fail("has no PCI Device") }
             guard let address = ESXiAddress.parse(raw) else { return fail("PCI Device \"\(raw)\" is not a PCI address") }
-            return ESXiSriovNic(name: name, address: address, driver: r["Driver"], link: r["Link"], speed: r["Speed"].flatMap { Int($0) },
+            return ESXiSriovNic(name: name, address: address, driver: r["Driver"], link: r["Link"] ?? r["Link Status"], adminStatus: r["Admin Status"],
+                                speed: r["Speed"].flatMap { Int($0) }, duplex: r["Duplex"],
                                 mac: r["MAC Address"].flatMap(mac), mtu: r["MTU"].flatMap { Int($0) }, description: r["Description"])
         }
     }
@@ -121,14 +130,16 @@ public enum ESXiListings {
             guard let raw = r["Address"] ?? r.heading else { return fail("has no Address") }
             guard let address = ESXiAddress.parse(raw) else { return fail("Address \"\(raw)\" is not a PCI address") }
             var ids: [String: String] = [:]
-            for (field, key) in [("Vendor ID", "vendor"), ("Device ID", "device"), ("SubVendor ID", "subvendor"), ("SubDevice ID", "subdevice"), ("Device Class", "class")] {
+            for (field, key, digits) in [("Vendor ID", "vendor", 4), ("Device ID", "device", 4), ("SubVendor ID", "subvendor", 4), ("SubDevice ID", "subdevice", 4),
+                                         ("Device Class", "class", 4), ("Programming Interface", "progif", 2), ("Revision ID", "revision", 2)] {
                 guard let value = r[field] else { continue }
-                guard let hex = hexID(value, digits: 4) else { return fail("\(field) \"\(value)\" is not a 16-bit hex ID") }
+                guard let hex = hexID(value, digits: digits) else { return fail("\(field) \"\(value)\" is not a \(digits * 4)-bit hex value") }
                 ids[key] = hex
             }
             return ESXiPCIFunction(address: address, vmkernelName: r["VMkernel Name"].flatMap { $0.isEmpty ? nil : $0 },
                                    vendorID: ids["vendor"], deviceID: ids["device"], subsystemVendorID: ids["subvendor"], subsystemDeviceID: ids["subdevice"],
                                    vendorName: r["Vendor Name"], deviceName: r["Device Name"], classCode: ids["class"],
+                                   programmingInterface: ids["progif"], revision: ids["revision"],
                                    currentOwner: r["Current Owner"], moduleName: r["Module Name"])
         }
     }
