@@ -8,7 +8,8 @@ import Inventory
 /// `migration-ready`: a guest that holds a VF cannot be live-migrated unless the VF has a
 /// failover partner — libvirt's `<teaming type='transient'>` (the VF half of a virtio/VF pair)
 /// — or Nova's device spec marks the device `live_migratable`. Pods do not migrate and are not
-/// judged. Reads the VF consumers; a host whose consumers were not read cannot be judged.
+/// judged. A VM on ESXi that holds a VF cannot be vMotioned at all. Reads the VF consumers; a
+/// host whose consumers were not read cannot be judged.
 enum MigrationCheck {
     static func run(_ rule: Rule, _ host: FactsHost) -> [Finding] {
         guard let facts = host.facts.consumers, facts.readsConsumers else {
@@ -20,6 +21,14 @@ enum MigrationCheck {
         var findings: [Finding] = []
         var ready = 0
         for vf in view.vfs {
+            // vSphere cannot vMotion a VM that holds an SR-IOV passthrough adapter, whatever else it has.
+            for claim in view.claimsByAddress[vf.address] ?? [] where claim.kind == .esxiVM {
+                findings.append(rule.violation(
+                    host: host.name, bdf: vf.address.description,
+                    "\(claim.label) holds VF \(vf.address) as an SR-IOV passthrough adapter: vSphere cannot vMotion it",
+                    hint: "plan a cold migration, or give the VM a VMXNET3 adapter on the same network and remove the VF before moving it",
+                    evidence: ["guest": claim.name, "attachment": claim.attachment]))
+            }
             for claim in view.claimsByAddress[vf.address] ?? [] where claim.kind == .libvirtDomain {
                 if claim.teaming == "transient" { ready += 1; continue }
                 if claim.instanceName != nil, migratable.contains(where: { NovaSpecCheck.matches($0, vf, view) }) { ready += 1; continue }
