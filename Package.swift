@@ -116,7 +116,7 @@ let package = Package(
         .testTarget(name: "InventoryTests", dependencies: ["Inventory"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Inventory", "Collector", "Store", "TestSupport", "AuditOracle"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Inventory", "Collector", "TestSupport"]),
-        .testTarget(name: "CollectorTests", dependencies: ["Collector", "Inventory", "Report", "TestSupport"]),
+        .testTarget(name: "CollectorTests", dependencies: ["Collector", "Inventory", "Rules", "Report", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Transport", "Rules", "Inventory", "Collector", "TestSupport"]),
         .testTarget(
             name: "CLITests",

@@ -40,7 +40,7 @@ public struct ConsumerInventory: Codable, Sendable, Hashable {
     /// Whether any source that names consumers was read: without one, a VF with no consumer
     /// is "unknown", not "idle".
     public var readsConsumers: Bool {
-        sources.contains { [.libvirtDomain, .libvirtStatus, .kubeletCheckpoint, .esxiVFList].contains($0.kind) }
+        sources.contains { [.libvirtDomain, .libvirtStatus, .kubeletCheckpoint, .esxiVFList, .xenDomainConfig].contains($0.kind) }
     }
 }
 

@@ -12,6 +12,8 @@ public struct VFConsumer: Codable, Sendable, Hashable {
         case kubernetesPod = "kubernetes-pod"
         /// A VM on VMware ESXi that holds the VF (`esxcli network sriovnic vf list`'s owner world).
         case esxiVM = "esxi-vm"
+        /// A Xen domain whose `xl` configuration lists the function in `pci = [ … ]`.
+        case xenDomain = "xen-domain"
     }
 
     /// The host PCI function claimed (the `<source>` address, or the device ID the kubelet holds).
@@ -25,10 +27,11 @@ public struct VFConsumer: Codable, Sendable, Hashable {
     /// false: defined but not in use now (the status directory was read and does not list it);
     /// nil: unknown, and always nil for pods (the checkpoint does not say whether a pod still runs).
     public var running: Bool?
-    /// libvirt's `managed`: whether libvirt detaches the device from its host driver itself.
+    /// libvirt's `managed` (Xen's `seize`): whether the toolstack detaches the device from its
+    /// host driver itself.
     public var managed: Bool?
     /// How the device is given: `hostdev`, `interface` (libvirt), `device-plugin` (kubelet),
-    /// `sriov-passthrough` (ESXi).
+    /// `sriov-passthrough` (ESXi), `pci` (Xen's `pci = [ … ]`).
     public var attachment: String
     /// The MAC and VLAN the consumer sets on the VF (libvirt `<mac>`, `<vlan><tag>`).
     public var mac: String?
@@ -79,6 +82,8 @@ public struct VFConsumer: Codable, Sendable, Hashable {
             return "pod \(name)"
         case .esxiVM:
             return "vm \(name)"
+        case .xenDomain:
+            return "domain \(name)"
         }
     }
 
@@ -110,6 +115,8 @@ public struct ConsumerSource: Codable, Sendable, Hashable {
         case esxiVFList = "esxi-vf-list"
         /// `esxcli vm process list`: the running VMs' names by world and cartel ID.
         case esxiVMProcessList = "esxi-vm-process-list"
+        /// An `xl` domain configuration (`/etc/xen/NAME.cfg`).
+        case xenDomainConfig = "xen-domain-config"
     }
 
     /// The path on the host (`/etc/libvirt/qemu/vm1.xml`), not where a capture keeps it.

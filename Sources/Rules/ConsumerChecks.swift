@@ -77,8 +77,10 @@ enum VFConsumerCheck {
             let owners = Dictionary(grouping: claims, by: \.owner)
             if let function = v.byAddress[address], !v.selects(function) { continue }
             // A pod's checkpoint entry on a vanished VF is device-plugin-pool's (a stale checkpoint).
-            if !v.present.contains(address), claims.contains(where: { $0.kind == .libvirtDomain }) {
-                let claims = claims.filter { $0.kind == .libvirtDomain }
+            // A guest defined on a VF that is gone (libvirt or xl): a stale definition.
+            let defined: Set<VFConsumer.Kind> = [.libvirtDomain, .xenDomain]
+            if !v.present.contains(address), claims.contains(where: { defined.contains($0.kind) }) {
+                let claims = claims.filter { defined.contains($0.kind) }
                 findings.append(rule.violation(
                     host: v.name, bdf: address.description,
                     "\(v.describe(claims)) claims \(address), which does not exist on this host",

@@ -23,6 +23,7 @@ struct ConsumerCollector {
         var domains: [LibvirtParser.Domain] = []
         var statusDirectoryRead = ReadOnlyFiles.kind(root + "/run/libvirt/qemu") == .directory
         var checkpointClaims: [VFConsumer] = []
+        var xenClaims: [VFConsumer] = []
         var poolPosition = 0
 
         let found = ConsumerFiles.present(root: root)
@@ -65,6 +66,12 @@ struct ConsumerCollector {
                 case .hugepages:
                     // The default size only; the sysfs counters below replace it when present.
                     if let pool = try HugepageParser.meminfo(text) { inventory.hugepages = [pool] }
+                case .xenDomainConfig:
+                    let domain = try XenConfigParser.domain(text, path: source.path)
+                    for problem in domain.problems {
+                        log.add(.malformed, source.path + (problem.line.map { ":\($0)" } ?? ""), "xen-domain-config: \(problem.reason)")
+                    }
+                    xenClaims += domain.claims
                 case .esxiVFList, .esxiVMProcessList:
                     // ESXi's listings are imported (`import-esxi`), never found on a Linux root.
                     continue
@@ -95,7 +102,7 @@ struct ConsumerCollector {
             }
         }
 
-        let claims = Self.merge(domains: domains, statusKnown: statusDirectoryRead) + Self.mergeSame(checkpointClaims)
+        let claims = Self.merge(domains: domains, statusKnown: statusDirectoryRead) + Self.mergeSame(checkpointClaims) + Self.mergeSame(xenClaims)
         // Huge pages alone (every Linux host has /proc/meminfo) do not make a consumer inventory
         // unless some are configured or DPDK needs them: otherwise a host with no consumer files has none.
         let onlyMeminfo = inventory.sources.allSatisfy { $0.kind == .hugepages } && inventory.hugepages.allSatisfy { $0.total == 0 } && !dpdkVFs

@@ -11,6 +11,9 @@ public enum ConsumerFiles {
         ("/etc/libvirt/qemu", [".xml"], .libvirtDomain),
         ("/run/libvirt/qemu", [".xml"], .libvirtStatus),
         ("/etc/libvirt/qemu/networks", [".xml"], .libvirtNetwork),
+        // xl's default config folder; /etc/xen/auto holds the domains xendomains starts at boot.
+        ("/etc/xen", [".cfg"], .xenDomainConfig),
+        ("/etc/xen/auto", [".cfg"], .xenDomainConfig),
         ("/var/run/k8s.cni.cncf.io/devinfo/dp", [".json"], .deviceInfo),
         ("/var/run/k8s.cni.cncf.io/devinfo/cni", [".json"], .deviceInfo),
         ("/etc/nova/nova.conf.d", [".conf"], .novaConfig),
