@@ -54,13 +54,14 @@ public enum SARIFReport {
         write(String(frame[..<open.upperBound]))
         var chunk = ""
         var first = true
+        let platforms = Dictionary(report.hosts.map { ($0.name, $0.platform) }, uniquingKeysWith: { a, _ in a })
         for finding in report.findings where finding.status != .pass {
             let index = ruleIndex[finding.rule]
             let rule = index.map { report.rules.rules[$0] }
             chunk += first ? "\n        " : ",\n        "
             first = false
             appendResult(finding, ruleIndex: index, line: max(1, rule?.line ?? 1), column: max(1, rule?.column ?? 1),
-                         uri: artifactURI, to: &chunk)
+                         uri: artifactURI, platform: platforms[finding.host], to: &chunk)
             if chunk.utf8.count > 1 << 16 {
                 write(chunk)
                 chunk = ""
@@ -83,7 +84,9 @@ public enum SARIFReport {
     }
 
     /// One result as a single line of JSON (keys in SARIF's usual order).
-    static func appendResult(_ f: Finding, ruleIndex: Int?, line: Int, column: Int, uri: String, to out: inout String) {
+    /// A result on a host that is not Linux names its platform (Linux results keep the properties they always had).
+    static func appendResult(_ f: Finding, ruleIndex: Int?, line: Int, column: Int, uri: String, platform: HostPlatform? = nil,
+                             to out: inout String) {
         let text = (f.bdf.map { "\(f.host) \($0): " } ?? "\(f.host): ") + f.message + (f.hint.map { " Hint: \($0)" } ?? "")
         out += "{\"ruleId\": "
         JSONTextWriter.appendString(f.rule, to: &out)
@@ -109,6 +112,7 @@ public enum SARIFReport {
         }
         out += ", \"properties\": {"
         var properties: [(String, String)] = [("host", f.host), ("severity", f.severity.rawValue), ("check", f.check)]
+        if let platform, platform != .linux { properties.insert(("platform", platform.rawValue), at: 1) }
         if let bdf = f.bdf { properties.append(("bdf", bdf)) }
         if let w = f.waiver, w.state == .expired { properties.append(("expiredWaiver", "\(w.id) (expired \(w.expires))")) }
         for (key, value) in f.evidence.sorted(by: { $0.key < $1.key }) { properties.append(("evidence." + key, value)) }

@@ -56,7 +56,7 @@ final class MixedFleetTests: XCTestCase {
         XCTAssertTrue(shown.stdout.contains("PF 0000:1b:00.0  82576 Gigabit Network Connection [8086:10c9]  driver igbn  fw 1.48.0:0x800006e7  VFs 8/?  vmnic0  (from esxcli)"), shown.stdout)
 
         let out = work + "/reports"
-        let audit = try CLI.run(["audit", "--db", db, "--format", "table,json,html,markdown,junit,prometheus", "--out", out])
+        let audit = try CLI.run(["audit", "--db", db, "--format", "table,json,html,markdown,junit,prometheus,sarif", "--out", out])
         XCTAssertEqual(audit.status, 1, audit.stdout + audit.stderr)
         let reportData = try Data(contentsOf: URL(fileURLWithPath: out + "/latest.json"))
         try CLI.validate(reportData, schema: CLI.reportSchema)
@@ -103,6 +103,11 @@ final class MixedFleetTests: XCTestCase {
         XCTAssertTrue(markdown.contains("| esx-7 | VMware ESXi |"), markdown)
         let junit = try String(contentsOfFile: out + "/latest.junit.xml", encoding: .utf8)
         XCTAssertTrue(junit.contains("<property name=\"platform\" value=\"esxi\"/>"), junit)
+        let sarif = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/latest.sarif"))) as? [String: Any])
+        let results = (((sarif["runs"] as? [[String: Any]])?.first?["results"]) as? [[String: Any]]) ?? []
+        let byHost = Dictionary(grouping: results) { (($0["properties"] as? [String: String])?["host"]) ?? "" }
+        XCTAssertEqual(Set(byHost["esx-7"]?.map { ($0["properties"] as? [String: String])?["platform"] } ?? []), ["esxi"])
+        XCTAssertEqual(Set(byHost["kvm-1"]?.map { ($0["properties"] as? [String: String])?["platform"] } ?? []), [nil])
         let prom = try String(contentsOfFile: out + "/latest.prom", encoding: .utf8)
         XCTAssertTrue(prom.contains("sriov_audit_host_info{host=\"esx-7\",platform=\"esxi\"} 1"), prom)
         XCTAssertTrue(prom.contains("sriov_audit_host_info{host=\"kvm-1\",platform=\"linux\"} 1"), prom)

@@ -134,7 +134,8 @@ final class ESXiImportTests: XCTestCase {
             "sriovnic-list.txt": .init("cisco-vic-sriovnic-list.txt"),
             // A truncated row and an address that is none (derived from the Cisco guide's list).
             "sriovnic-vf-list-vmnic0.txt": .init("cisco-vic-sriovnic-vf-list-vmnic0.txt",
-                                                 replacing: [("1   false  00000:027:00.2   -", "1   false"), ("00000:027:00.3", "00000:027:00.9")]),
+                                                 replacing: [("1   false  00000:027:00.2   -", "1   false"), ("00000:027:00.3", "00000:027:00.9"),
+                                                             ("6   false  00000:027:00.7   -", "6   false  00000:027:00.7   -\n6   false  00000:027:00.7   -")]),
             // Another command's output under a listing's name.
             "nic-list.txt": .init("mfd-esxi8-vm-process-list.txt"),
             "notes.txt": .init("mfd-i40en-nic-get.txt"),
@@ -146,6 +147,8 @@ final class ESXiImportTests: XCTestCase {
         XCTAssertTrue(text.contains { $0.hasPrefix("malformed: sriovnic-vf-list-vmnic0.txt:4:") && $0.contains("00000:027:00.9") }, "\(text)")
         XCTAssertTrue(text.contains { $0.hasPrefix("malformed: nic-list.txt:1:") && $0.contains("not the output of `esxcli network sriovnic list`") }, "\(text)")
         XCTAssertTrue(text.contains("unavailable: notes.txt: not a listing import-esxi reads (see contrib/esxi/collect.sh); ignored"), "\(text)")
+        XCTAssertTrue(text.contains("inconsistent: sriovnic-vf-list-vmnic0.txt: VF 6 (0000:1b:00.7) is listed twice; the first is kept"), "\(text)")
+        XCTAssertEqual(s.physicalFunctions.first?.numVFs, 6, "the VFs read, each once")
 
         // Nothing of the network at all, or no name: refused, naming what is missing.
         let empty = try FixtureBuilder.esxiHost("esx-empty", ["vm-process-list": .init("mfd-esxi8-vm-process-list.txt")])

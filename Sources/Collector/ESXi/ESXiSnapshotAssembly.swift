@@ -32,8 +32,13 @@ extension ListingSet {
             var pf = PhysicalFunction(address: address, source: "esxcli", interfaces: [name], driverInfo: interfaces.first { $0.name == name }?.driverInfo)
             if let list = vfLists[name] {
                 // Every VF max_vfs made is listed, in use or not: the list's length is the PF's VF count.
-                pf.numVFs = list.vfs.count
+                pf.numVFs = Set(list.vfs.map(\.id)).count
                 for vf in list.vfs.sorted(by: { $0.id < $1.id }) {
+                    // One VF ID, one address: a repeated row (two listings pasted together) is said, not doubled.
+                    if pf.virtualFunctions.contains(where: { $0.index == vf.id }) || vfParent[vf.address] != nil {
+                        warnings.append(CollectionWarning(.inconsistent, subject: list.file, message: "VF \(vf.id) (\(vf.address)) is listed twice; the first is kept"))
+                        continue
+                    }
                     pf.virtualFunctions.append(VirtualFunction(index: vf.id, address: vf.address, physicalFunction: address))
                     vfParent[vf.address] = address
                     if let world = vf.ownerWorldID { claims.append(claim(vf, world: world, vmnic: name, listFile: list.file, warnings: &warnings)) }
