@@ -24,7 +24,7 @@ struct CollectCommand: ParsableCommand {
         discussion: """
             Read-only: nothing under /sys or /proc is written. Problems (unreadable files, malformed \
             values, VFs that vanish mid-scan) are printed as warnings and kept in the snapshot.
-            Who uses each VF is read too (libvirt guests, Kubernetes pods through the device plugin, \
+            Who uses each VF is read too (libvirt guests, Xen domains' xl configurations, Kubernetes pods through the device plugin, \
             Nova and Neutron, os-net-config, nmstate and NetworkManager, huge pages for DPDK): the \
             table then has an OWNER column and a Consumers section.
             The data plane is read as well: offload features and link duplex per netdev, traffic \
@@ -43,24 +43,13 @@ struct CollectCommand: ParsableCommand {
     @Option(name: .long, help: "Use this hostname instead of the one found on the host or in the capture.")
     var host: String?
 
-    @Option(name: .long, help: "Output format: table (default) or json (the snapshot).")
-    var format: SnapshotFormat = .table
-
     @Option(name: .customLong("pci-ids"), help: ArgumentHelp("A pci.ids file other than libpci's default.", valueName: "FILE"))
     var pciIDs: String?
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write the output to FILE instead of standard output.", valueName: "FILE"))
-    var output: String?
-
-    @Flag(name: .long, help: "Store the snapshot in the inventory database (implied by --db).")
-    var store = false
-
-    @OptionGroup var database: StoreOptions
-    @OptionGroup var labels: LabelOptions
-    @OptionGroup var pushOptions: PushOptions
+    @OptionGroup var delivery: SnapshotDelivery
 
     func run() throws {
-        if !pushOptions.push.isEmpty || pushOptions.spool != nil { pushOptions.flushEarlierRuns(database: database) }
+        delivery.flushEarlierRuns()
         let collector = Collector(options: .init(hostname: host, pciIDsPath: pciIDs))
         let snapshot: HostSnapshot
         if let root {
@@ -68,8 +57,7 @@ struct CollectCommand: ParsableCommand {
         } else {
             snapshot = collector.collectLive()
         }
-        try SnapshotDelivery(format: format, output: output, store: store, database: database, labels: labels, pushOptions: pushOptions)
-            .deliver(snapshot)
+        try delivery.deliver(snapshot)
     }
 }
 

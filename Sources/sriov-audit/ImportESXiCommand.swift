@@ -31,28 +31,16 @@ struct ImportESXiCommand: ParsableCommand {
     @Option(name: .long, help: "The host's name (required when DIR has no hostname file).")
     var hostname: String?
 
-    @Option(name: .long, help: "Output format: table (default) or json (the snapshot).")
-    var format: SnapshotFormat = .table
-
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write the output to FILE instead of standard output.", valueName: "FILE"))
-    var output: String?
-
-    @Flag(name: .long, help: "Store the snapshot in the inventory database (implied by --db).")
-    var store = false
-
-    @OptionGroup var database: StoreOptions
-    @OptionGroup var labels: LabelOptions
-    @OptionGroup var pushOptions: PushOptions
+    @OptionGroup var delivery: SnapshotDelivery
 
     func run() throws {
-        if !pushOptions.push.isEmpty || pushOptions.spool != nil { pushOptions.flushEarlierRuns(database: database) }
+        delivery.flushEarlierRuns()
         let snapshot: HostSnapshot
         do {
             snapshot = try ESXiHostImport.snapshot(folder: folder, hostname: hostname, now: Date())
         } catch {
             throw CLIError(error.description)
         }
-        try SnapshotDelivery(format: format, output: output, store: store, database: database, labels: labels, pushOptions: pushOptions)
-            .deliver(snapshot)
+        try delivery.deliver(snapshot)
     }
 }

@@ -4,16 +4,27 @@ import Report
 import Store
 import Transport
 
-/// What `collect` and `import-esxi` do with a snapshot once they have it: print or write it,
-/// store it, push it. One place, so an imported ESXi host is stored and shipped exactly as a
-/// collected Linux host is.
-struct SnapshotDelivery {
-    var format: SnapshotFormat
+/// What `collect` and `import-esxi` do with a snapshot once they have it — print or write it,
+/// store it, push it — and the options that say so. One place, so an imported ESXi host is
+/// stored and shipped exactly as a collected Linux host is.
+struct SnapshotDelivery: ParsableArguments {
+    @Option(name: .long, help: "Output format: table (default) or json (the snapshot).")
+    var format: SnapshotFormat = .table
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the output to FILE instead of standard output.", valueName: "FILE"))
     var output: String?
-    var store: Bool
-    var database: StoreOptions
-    var labels: LabelOptions
-    var pushOptions: PushOptions
+
+    @Flag(name: .long, help: "Store the snapshot in the inventory database (implied by --db).")
+    var store = false
+
+    @OptionGroup var database: StoreOptions
+    @OptionGroup var labels: LabelOptions
+    @OptionGroup var pushOptions: PushOptions
+
+    /// Re-sends what earlier runs spooled, before this run's snapshot is made.
+    func flushEarlierRuns() {
+        if !pushOptions.push.isEmpty || pushOptions.spool != nil { pushOptions.flushEarlierRuns(database: database) }
+    }
 
     func deliver(_ snapshot: HostSnapshot) throws {
         switch format {

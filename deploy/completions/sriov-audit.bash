@@ -188,7 +188,7 @@ _sriov-audit_collect() {
     repeating_flags=()
     non_repeating_flags=(--store --version -h --help)
     repeating_options=(--label --push)
-    non_repeating_options=(--root --host --format --pci-ids --output -o --db --db-password-file --token-file --token-env --cacert --cert --key --connect-timeout --timeout --retries --retry-wait --max-retry-wait --spool)
+    non_repeating_options=(--root --host --pci-ids --format --output -o --db --db-password-file --token-file --token-env --cacert --cert --key --connect-timeout --timeout --retries --retry-wait --max-retry-wait --spool)
     __sriov-audit_offer_flags_options 0
 
     # Offer option value completions
@@ -199,11 +199,11 @@ _sriov-audit_collect() {
     '--host')
         return
         ;;
-    '--format')
-        __sriov-audit_add_completions -W 'table'$'\n''json'
+    '--pci-ids')
         return
         ;;
-    '--pci-ids')
+    '--format')
+        __sriov-audit_add_completions -W 'table'$'\n''json'
         return
         ;;
     '--output'|'-o')

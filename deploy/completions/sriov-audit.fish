@@ -23,7 +23,7 @@ function __sriov-audit_parse_tokens -S
         __sriov-audit_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'collect'
-            __sriov-audit_parse_subcommand 0 'root=' 'host=' 'format=' 'pci-ids=' 'o/output=' 'store' 'db=' 'db-password-file=' 'label=+' 'push=+' 'token-file=' 'token-env=' 'cacert=' 'cert=' 'key=' 'connect-timeout=' 'timeout=' 'retries=' 'retry-wait=' 'max-retry-wait=' 'spool=' 'version' 'h/help'
+            __sriov-audit_parse_subcommand 0 'root=' 'host=' 'pci-ids=' 'format=' 'o/output=' 'store' 'db=' 'db-password-file=' 'label=+' 'push=+' 'token-file=' 'token-env=' 'cacert=' 'cert=' 'key=' 'connect-timeout=' 'timeout=' 'retries=' 'retry-wait=' 'max-retry-wait=' 'spool=' 'version' 'h/help'
         case 'capture'
             __sriov-audit_parse_subcommand 1 'host=' 'progress=' 'version' 'h/help'
         case 'import'
@@ -148,8 +148,8 @@ complete -c 'sriov-audit' -n '__sriov-audit_should_offer_completions_for_positio
 complete -c 'sriov-audit' -n '__sriov-audit_should_offer_completions_for_positional "sriov-audit" -eq 1' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'sriov-audit' -n '__sriov-audit_should_offer_completions_for_flags_or_options "sriov-audit collect" root' -l 'root' -d 'Read a capture folder instead of the live host.' -rfka ''
 complete -c 'sriov-audit' -n '__sriov-audit_should_offer_completions_for_flags_or_options "sriov-audit collect" host' -l 'host' -d 'Use this hostname instead of the one found on the host or in the capture.' -rfka ''
-complete -c 'sriov-audit' -n '__sriov-audit_should_offer_completions_for_flags_or_options "sriov-audit collect" format' -l 'format' -d 'Output format: table (default) or json (the snapshot).' -rfka 'table json'
 complete -c 'sriov-audit' -n '__sriov-audit_should_offer_completions_for_flags_or_options "sriov-audit collect" pci-ids' -l 'pci-ids' -d 'A pci.ids file other than libpci\'s default.' -rfka ''
+complete -c 'sriov-audit' -n '__sriov-audit_should_offer_completions_for_flags_or_options "sriov-audit collect" format' -l 'format' -d 'Output format: table (default) or json (the snapshot).' -rfka 'table json'
 complete -c 'sriov-audit' -n '__sriov-audit_should_offer_completions_for_flags_or_options "sriov-audit collect" o output' -l 'output' -s 'o' -d 'Write the output to FILE instead of standard output.' -rfka ''
 complete -c 'sriov-audit' -n '__sriov-audit_should_offer_completions_for_flags_or_options "sriov-audit collect" store' -l 'store' -d 'Store the snapshot in the inventory database (implied by --db).'
 complete -c 'sriov-audit' -n '__sriov-audit_should_offer_completions_for_flags_or_options "sriov-audit collect" db' -l 'db' -d 'The inventory database: an SQLite file (default: /var/lib/sriov-audit/inventory.db for root, else ~/.local/share/sriov-audit/inventory.db) or a PostgreSQL URL postgres://USER@HOST:PORT/DATABASE?sslmode=....' -rfka ''

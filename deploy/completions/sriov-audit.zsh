@@ -90,8 +90,8 @@ _sriov-audit_collect() {
     local -ar arg_specs=(
         '--root[Read a capture folder instead of the live host.]:DIR:'
         '--host[Use this hostname instead of the one found on the host or in the capture.]:host:'
-        '--format[Output format\: table (default) or json (the snapshot).]:format:{__sriov-audit_complete "${___format[@]}"}'
         '--pci-ids[A pci.ids file other than libpci'\''s default.]:FILE:'
+        '--format[Output format\: table (default) or json (the snapshot).]:format:{__sriov-audit_complete "${___format[@]}"}'
         '(--output -o)'{--output,-o}'[Write the output to FILE instead of standard output.]:FILE:'
         '--store[Store the snapshot in the inventory database (implied by --db).]'
         '--db[The inventory database\: an SQLite file (default\: /var/lib/sriov-audit/inventory.db for root, else ~/.local/share/sriov-audit/inventory.db) or a PostgreSQL URL postgres\://USER@HOST\:PORT/DATABASE?sslmode=....]:PATH|URL:'
