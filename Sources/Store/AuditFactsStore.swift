@@ -109,7 +109,7 @@ extension InventoryStore {
                 guard let collectedAt = Timestamp.parse(time) else { throw StoreError.corrupt("not a timestamp in the store: \(time)") }
                 subjects.append(AuditSubject(seq: subjects.count, snapshotID: try row.requiredInt64(2), hostname: try row.string(1), labels: hostLabels,
                                              collectedAt: collectedAt, kernelRelease: row.text(4),
-                                             platform: SnapshotSource.Kind(rawValue: try row.string(5)).map { SnapshotSource(kind: $0).platform } ?? .linux))
+                                             platform: SnapshotSource(kind: try SnapshotSource.Kind.stored(try row.string(5))).platform))
             }
             return subjects
         }

@@ -167,7 +167,7 @@ enum SnapshotRebuilder {
             let id = o.snapshotID
             var snapshot = HostSnapshot(
                 schemaVersion: header.schemaVersion, toolVersion: o.toolVersion, collectedAt: try date(o.collectedAt),
-                source: SnapshotSource(kind: SnapshotSource.Kind(rawValue: o.sourceKind) ?? .capture, path: o.sourcePath),
+                source: SnapshotSource(kind: try SnapshotSource.Kind.stored(o.sourceKind), path: o.sourcePath),
                 host: HostInfo(hostname: o.hostname, kernelRelease: header.host.release, kernelCommandLine: header.host.cmdline),
                 iommu: header.iommu,
                 iommuGroups: (groups[id] ?? []).sorted { $0.id < $1.id },
@@ -226,5 +226,16 @@ enum SnapshotRebuilder {
     static func date(_ text: String) throws -> Date {
         guard let value = Timestamp.parse(text) else { throw StoreError.corrupt("not a timestamp in the store: \(text)") }
         return value
+    }
+}
+
+extension SnapshotSource.Kind {
+    /// A stored observation's source kind. One this build does not know was written by a newer
+    /// sriov-audit: read as anything else, its host's absent fields would be judged as Linux's.
+    static func stored(_ text: String) throws -> SnapshotSource.Kind {
+        guard let kind = SnapshotSource.Kind(rawValue: text) else {
+            throw StoreError.corrupt("an observation of source kind \"\(text)\", which this build does not know (stored by a newer sriov-audit?)")
+        }
+        return kind
     }
 }
