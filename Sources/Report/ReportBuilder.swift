@@ -128,7 +128,7 @@ public struct ReportBuilder {
     static func waiverHosts(_ outcome: AuditEngine.Outcome) -> [String: WaiverBook.Host] {
         var hosts: [String: WaiverBook.Host] = [:]
         for subject in outcome.subjects {
-            var host = WaiverBook.Host(labels: subject.labels)
+            var host = WaiverBook.Host(labels: subject.labels, platform: subject.platform)
             let pfs = outcome.pfFacts[subject.snapshotID] ?? []
             var byOwner: [AuditFacts.VF.Owner: WaiverBook.PFName] = [:]
             for fact in pfs {

@@ -80,6 +80,9 @@ public struct Waiver: Sendable, Hashable {
     public var bdf: String?
     /// Glob on a PF's address or interface: the PF's findings and its VFs'.
     public var pf: String?
+    /// The hosts' platform (`esxi`): accepts, say, that ESXi cannot show IOMMU state, on every
+    /// ESXi host and only there, without listing host names.
+    public var platform: HostPlatform?
     public var reason: String
     public var owner: String
     public var ticket: String
@@ -88,13 +91,14 @@ public struct Waiver: Sendable, Hashable {
     public var position: SourcePosition
 
     public init(id: String, rules: [String], host: String? = nil, labels: [String: String] = [:], bdf: String? = nil, pf: String? = nil,
-                reason: String, owner: String, ticket: String, expires: CalendarDay, position: SourcePosition) {
+                platform: HostPlatform? = nil, reason: String, owner: String, ticket: String, expires: CalendarDay, position: SourcePosition) {
         self.id = id
         self.rules = rules
         self.host = host
         self.labels = labels
         self.bdf = bdf
         self.pf = pf
+        self.platform = platform
         self.reason = reason
         self.owner = owner
         self.ticket = ticket

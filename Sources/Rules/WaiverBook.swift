@@ -10,10 +10,12 @@ public struct WaiverBook: Sendable {
         public var labels: [String: String]
         /// PF address → the PF's address and interface names (also for VF addresses, mapped to their PF).
         public var pfOf: [String: PFName]
+        public var platform: HostPlatform
 
-        public init(labels: [String: String], pfOf: [String: PFName] = [:]) {
+        public init(labels: [String: String], pfOf: [String: PFName] = [:], platform: HostPlatform = .linux) {
             self.labels = labels
             self.pfOf = pfOf
+            self.platform = platform
         }
     }
 
@@ -86,6 +88,7 @@ public struct WaiverBook: Sendable {
     func matches(_ w: Waiver, _ f: Finding, _ host: Host) -> Bool {
         guard w.rules.contains(where: { glob($0, f.rule) }) else { return false }
         if let pattern = w.host, !glob(pattern, f.host) { return false }
+        if let platform = w.platform, platform != host.platform { return false }
         if !w.labels.allSatisfy({ host.labels[$0.key] == $0.value }) { return false }
         if let pattern = w.bdf {
             guard let bdf = f.bdf, glob(pattern, bdf) else { return false }

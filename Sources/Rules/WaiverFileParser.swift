@@ -12,7 +12,7 @@ public enum WaiverFileParser {
     /// The longest a waiver may run by default: a year, the usual review cycle.
     public static let defaultMaxDaysAhead = 365
 
-    static let keys = ["id", "rule", "host", "labels", "bdf", "pf", "reason", "owner", "ticket", "expires"]
+    static let keys = ["id", "rule", "host", "labels", "bdf", "pf", "platform", "reason", "owner", "ticket", "expires"]
 
     public static func parse(_ text: String, path: String, today: CalendarDay,
                              maxDaysAhead: Int = defaultMaxDaysAhead) throws(RuleFileErrors) -> WaiverSet {
@@ -99,6 +99,13 @@ public enum WaiverFileParser {
             c.error(node, "waiver has no `rule` (the rule id whose findings it accepts)")
         }
         let host = text("host", required: false), bdf = text("bdf", required: false), pf = text("pf", required: false)
+        var platform: HostPlatform?
+        if let name = text("platform", required: false) {
+            platform = HostPlatform(rawValue: name)
+            if platform == nil {
+                c.error(values["platform"] ?? node, "`platform` is one of \(HostPlatform.allCases.map(\.rawValue).joined(separator: ", ")), not `\(name)`")
+            }
+        }
         var labels: [String: String] = [:]
         if let n = values["labels"] {
             if case .mapping(let pairs) = n {
@@ -125,7 +132,7 @@ public enum WaiverFileParser {
             c.error(node, "waiver has no `expires` (the last day it applies, YYYY-MM-DD)")
         }
         guard c.errors.count == before, let reason, let owner, let ticket, let expires else { return nil }
-        return Waiver(id: id ?? "\(path):\(line)", rules: rules, host: host, labels: labels, bdf: bdf, pf: pf, reason: reason,
+        return Waiver(id: id ?? "\(path):\(line)", rules: rules, host: host, labels: labels, bdf: bdf, pf: pf, platform: platform, reason: reason,
                       owner: owner, ticket: ticket, expires: expires, position: SourcePosition(line: line, column: column))
     }
 }

@@ -111,5 +111,31 @@ final class MixedFleetTests: XCTestCase {
         let prom = try String(contentsOfFile: out + "/latest.prom", encoding: .utf8)
         XCTAssertTrue(prom.contains("sriov_audit_host_info{host=\"esx-7\",platform=\"esxi\"} 1"), prom)
         XCTAssertTrue(prom.contains("sriov_audit_host_info{host=\"kvm-1\",platform=\"linux\"} 1"), prom)
+
+        // A known gap is accepted per platform, not per host name: waived on ESXi hosts only.
+        let waivers = work + "/waivers.yaml"
+        try """
+            version: 1
+            waivers:
+              - id: esxi-iommu
+                rule: [iommu-enabled, vf-isolation]
+                platform: esxi
+                reason: ESXi does not show VT-d state; checked in the BIOS baseline instead.
+                owner: virt-team
+                ticket: RISK-7
+                expires: 2026-12-31
+
+            """.write(toFile: waivers, atomically: true, encoding: .utf8)
+        let waived = try CLI.run(["audit", "--db", db, "--waivers", waivers, "--as-of", "2026-12-01", "--format", "json"])
+        let waivedReport = try XCTUnwrap(JSONSerialization.jsonObject(with: waived.stdoutData) as? [String: Any])
+        let waivedFindings = try XCTUnwrap(waivedReport["findings"] as? [[String: Any]])
+        let accepted = waivedFindings.filter { ($0["waiver"] as? [String: Any])?["id"] as? String == "esxi-iommu" }
+        XCTAssertEqual(Set(accepted.map { "\($0["host"] ?? "") \($0["rule"] ?? "")" }), ["esx-7 iommu-enabled", "esx-7 vf-isolation"])
+
+        try String(contentsOfFile: waivers, encoding: .utf8).replacingOccurrences(of: "platform: esxi", with: "platform: vmware")
+            .write(toFile: waivers, atomically: true, encoding: .utf8)
+        let bad = try CLI.run(["rules", "check", Fixtures.packageRoot + "/rules/default.yaml", "--waivers", waivers])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.stderr.contains("waivers.yaml:5:15: `platform` is one of linux, esxi, not `vmware`"), bad.stderr)
     }
 }
