@@ -217,10 +217,19 @@ enum HostChecks {
         let pfs = host.pfViews.filter { rule.selector.matches($0) }
         var findings: [Finding] = []
         var total = 0
+        var judged = 0
         for view in pfs {
             let pf = view.pf
             let bdf = pf.address.description
-            let num = pf.numVFs ?? 0
+            // A VF count nobody read (no sriov_numvfs, no VF listing) is not zero: not judged.
+            guard let num = pf.numVFs else {
+                findings.append(Finding(rule: rule, status: .warn, host: host.name, bdf: bdf,
+                                        message: "PF \(bdf): its VF count is not known, so its capacity cannot be judged",
+                                        hint: "collect again with the PF's VF count (sriov_numvfs, or esxcli network sriovnic vf list)",
+                                        evidence: ["numvfs": "unknown"]))
+                continue
+            }
+            judged += 1
             total += num
             func add(_ message: String, _ hint: String?, _ evidence: [String: String] = [:]) {
                 findings.append(rule.violation(host: host.name, bdf: bdf, message, hint: hint,
@@ -243,7 +252,7 @@ enum HostChecks {
             findings.append(rule.violation(host: host.name, "\(total) VFs on the host exceed the ceiling of \(perHost)", hint: "spread VFs over more hosts",
                                            evidence: ["vfs": String(total)]))
         }
-        if findings.isEmpty, !pfs.isEmpty { findings.append(rule.pass(host: host.name, "\(pfs.count) PFs within their VF capacity (\(total) VFs)")) }
+        if findings.isEmpty, judged > 0 { findings.append(rule.pass(host: host.name, "\(judged) PFs within their VF capacity (\(total) VFs)")) }
         return findings
     }
 

@@ -56,4 +56,17 @@ final class PlatformGateTests: XCTestCase {
             "vm FR-cli7-monica holds VF 0000:03:00.7 as an SR-IOV passthrough adapter: vSphere cannot vMotion it",
         ])
     }
+
+    /// A PF whose VFs were not listed has an unknown VF count, never zero: vf-capacity says it
+    /// cannot judge it instead of passing "0 VFs".
+    func testAnUnlistedPFsCapacityIsNotJudged() throws {
+        let folder = try FixtureBuilder.esxiHost("ucs", ["sriovnic-list": .init("cisco-vic-sriovnic-list.txt")])
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let snapshot = try ESXiHostImport.snapshot(folder: folder, hostname: nil, now: Date())
+        XCTAssertNil(snapshot.physicalFunctions.first?.numVFs)
+        let set = try RuleFileParser.parse("version: 1\nrules:\n  - {id: cap, check: vf-capacity, severity: high, max-vfs-per-pf: 4}\n", path: "t.yaml")
+        let found = try Auditor(rules: set).audit([AuditHost(snapshot: snapshot)]).findings
+        XCTAssertEqual(found.map(\.status), [.warn])
+        XCTAssertEqual(found.first?.message, "PF 0000:1b:00.0: its VF count is not known, so its capacity cannot be judged")
+    }
 }

@@ -31,7 +31,7 @@ extension ListingSet {
             guard let address = addressOf[name] ?? nil else { continue }
             var pf = PhysicalFunction(address: address, source: "esxcli", interfaces: [name], driverInfo: interfaces.first { $0.name == name }?.driverInfo)
             if let list = vfLists[name] {
-                // Every VF max_vfs made is listed, in use or not: the list's length is the PF's VF count.
+                // Every VF max_vfs made is listed, in use or not: the VFs listed (each once) are the PF's VF count.
                 pf.numVFs = Set(list.vfs.map(\.id)).count
                 for vf in list.vfs.sorted(by: { $0.id < $1.id }) {
                     // One VF ID, one address: a repeated row (two listings pasted together) is said, not doubled.
