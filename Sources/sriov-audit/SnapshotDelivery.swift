@@ -27,6 +27,12 @@ struct SnapshotDelivery: ParsableArguments {
     }
 
     func deliver(_ snapshot: HostSnapshot) throws {
+        // What is stored or pushed must be a snapshot the store and the server take (a host name
+        // that can be a key and a file name): refused here, before anything is printed or written,
+        // as `import` and the server refuse it.
+        if store || database.db != nil || !pushOptions.push.isEmpty, let why = SnapshotValidator.check(snapshot) {
+            throw CLIError(why)
+        }
         switch format {
         case .table:
             try emit(SnapshotText.render(snapshot), to: output)

@@ -41,6 +41,12 @@ final class MixedFleetTests: XCTestCase {
                                  "--db", db, "--label", "l2-domain=dc1", "--format", "json"])
         XCTAssertEqual(linux.status, 0, linux.stderr)
 
+        // A name that cannot be a host's is refused before anything is written.
+        let badName = try CLI.run(["import-esxi", try esxiHost(), "--hostname", "esx/7", "--db", db])
+        XCTAssertEqual(badName.status, 2)
+        XCTAssertEqual(badName.stdout, "")
+        XCTAssertTrue(badName.stderr.contains("hostname \"esx/7\" is not a host name (path characters)"), badName.stderr)
+
         let esxi = try CLI.run(["import-esxi", try esxiHost(), "--db", db, "--label", "l2-domain=dc1", "--format", "json"])
         XCTAssertEqual(esxi.status, 0, esxi.stderr)
         try CLI.validate(esxi.stdoutData)
