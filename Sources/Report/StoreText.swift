@@ -4,9 +4,9 @@ import Store
 /// Text forms of what the store answers: hosts, history, drift, import and prune results.
 public enum StoreText {
     public static func hosts(_ hosts: [HostSummary]) -> String {
-        var rows = [["HOST", "LAST SEEN", "SNAPSHOTS", "SEEN", "PFS", "VFS", "LABELS"]]
+        var rows = [["HOST", "PLATFORM", "LAST SEEN", "SNAPSHOTS", "SEEN", "PFS", "VFS", "LABELS"]]
         for h in hosts {
-            rows.append([h.hostname, h.lastSeen, String(h.snapshots), String(h.observations), String(h.pfCount), String(h.vfCount),
+            rows.append([h.hostname, h.platform?.rawValue ?? "-", h.lastSeen, String(h.snapshots), String(h.observations), String(h.pfCount), String(h.vfCount),
                          h.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")])
         }
         return SnapshotText.table(rows).joined(separator: "\n") + "\n\(hosts.count) host(s)\n"

@@ -17,6 +17,8 @@ public struct HostSummary: Codable, Sendable, Equatable {
     public var snapshots: Int
     public var pfCount: Int
     public var vfCount: Int
+    /// The platform of the host's latest observation (`linux`, `esxi`).
+    public var platform: HostPlatform?
 }
 
 /// One entry of a host's history: a distinct content and when it was seen.
@@ -45,7 +47,8 @@ extension InventoryStore {
                 SELECT h.id, h.hostname, h.first_seen, h.last_seen,
                        (SELECT count(*) FROM observations o WHERE o.host_id = h.id) AS observations,
                        (SELECT count(*) FROM snapshots s WHERE s.host_id = h.id) AS snapshots,
-                       s.pf_count, s.vf_count
+                       s.pf_count, s.vf_count,
+                       (SELECT o.source_kind FROM observations o WHERE o.host_id = h.id ORDER BY o.collected_at DESC LIMIT 1) AS source_kind
                 FROM hosts h LEFT JOIN snapshots s ON s.id = h.latest_snapshot_id
                 ORDER BY h.hostname
                 """, table: "hosts") { row -> HostSummary? in
@@ -53,7 +56,8 @@ extension InventoryStore {
                 guard selection.allSatisfy({ hostLabels[$0.key] == $0.value }) else { return nil }
                 return HostSummary(
                     hostname: try row.string(1), labels: hostLabels, firstSeen: Self.shown(try row.string(2)), lastSeen: Self.shown(try row.string(3)),
-                    observations: try row.requiredInt(4), snapshots: try row.requiredInt(5), pfCount: try row.int(6) ?? 0, vfCount: try row.int(7) ?? 0
+                    observations: try row.requiredInt(4), snapshots: try row.requiredInt(5), pfCount: try row.int(6) ?? 0, vfCount: try row.int(7) ?? 0,
+                    platform: try row.text(8).map { SnapshotSource(kind: try SnapshotSource.Kind.stored($0)).platform }
                 )
             }.compactMap { $0 }
         }

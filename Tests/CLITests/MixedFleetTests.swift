@@ -55,7 +55,12 @@ final class MixedFleetTests: XCTestCase {
         XCTAssertEqual(snapshot.device(try XCTUnwrap(PCIAddress("0000:1b:00.0")))?.modelKey, "8086:10c9:1af4:1100")
         XCTAssertEqual(snapshot.physicalFunctions.first?.reportedFirmware, "1.48.0:0x800006e7")
 
-        // Stored like any snapshot: shown again from the database with its platform.
+        // Stored like any snapshot: listed and shown again from the database with its platform.
+        let listed = try CLI.run(["hosts", "--db", db])
+        XCTAssertEqual(listed.status, 0, listed.stderr)
+        let hostRows = listed.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        XCTAssertEqual(hostRows.first?.prefix(2), ["HOST", "PLATFORM"])
+        XCTAssertEqual(hostRows.filter { $0.first == "esx-7" || $0.first == "kvm-1" }.map { $0.prefix(2) }, [["esx-7", "esxi"], ["kvm-1", "linux"]])
         let shown = try CLI.run(["show", "esx-7", "--db", db])
         XCTAssertEqual(shown.status, 0, shown.stderr)
         XCTAssertTrue(shown.stdout.contains("(VMware ESXi listings "), shown.stdout)
