@@ -16,9 +16,6 @@ enum PlatformGate {
             return fraction == nil ? [] : [(.totalVFs, true)]
         case .macUnique:
             return [(.vfSettings, true)]
-        case .consumerConfig:
-            // It compares what consumers set with the PF's VF table.
-            return [(.vfSettings, false)]
         default:
             break
         }
@@ -26,8 +23,8 @@ enum PlatformGate {
         case .iommuEnabled: return [(.iommuState, false)]
         case .iommuIsolation: return [(.iommuGroups, false)]
         case .vfDriver: return [(.vfDriver, false)]
-        case .macValid, .vlanAllowed, .vfSecurity, .vfRate: return [(.vfSettings, false)]
-        case .vlanConflict: return [(.vfSettings, false)]
+        // consumer-config compares what consumers set with the PF's VF table.
+        case .macValid, .vlanAllowed, .vlanConflict, .vfSecurity, .vfRate, .consumerConfig: return [(.vfSettings, false)]
         case .vfCounters: return [(.trafficCounters, false)]
         case .offloadAligned: return [(.offloadFeatures, false)]
         case .firmwarePending, .eswitchMode: return [(.devlink, false)]

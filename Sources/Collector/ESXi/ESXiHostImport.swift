@@ -156,7 +156,7 @@ struct ListingSet {
                 }
             }
         } catch {
-            warnings.append(CollectionWarning(.malformed, subject: error.file + (error.line.map { ":\($0)" } ?? ""), message: error.reason + "; the file is not used"))
+            warnings.append(CollectionWarning(.malformed, subject: error.position, message: error.reason + "; the file is not used"))
         }
     }
 
@@ -169,7 +169,7 @@ struct ListingSet {
     }
 
     private mutating func note(_ problems: [ESXiInputError]) {
-        for p in problems { warnings.append(CollectionWarning(.malformed, subject: p.file + (p.line.map { ":\($0)" } ?? ""), message: p.reason)) }
+        for p in problems { warnings.append(CollectionWarning(.malformed, subject: p.position, message: p.reason)) }
     }
 
     /// One row from two listings: `first`'s values, the other's where `first` has none.

@@ -49,7 +49,10 @@ public struct ESXiInputError: Error, Equatable, CustomStringConvertible {
         self.reason = reason
     }
 
-    public var description: String { "\(file)\(line.map { ":\($0)" } ?? ""): \(reason)" }
+    /// `FILE:LINE` (or `FILE`): where the problem is, as warnings name it.
+    public var position: String { file + (line.map { ":\($0)" } ?? "") }
+
+    public var description: String { "\(position): \(reason)" }
 }
 
 /// Reads any of the forms `esxcli` prints into records; the one place these outputs are parsed.
